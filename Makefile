@@ -1,0 +1,31 @@
+# Quick start: `make demo` and `make test`; both set themselves up in .venv.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA := data/val_de_fensch
+OUT := out/val_de_fensch
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	./scripts/bootstrap.sh
+
+demo: $(STAMP)
+	$(BIN)/symbiosis check $(DATA)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -n auto
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache
