@@ -14,7 +14,14 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from symbiosis.ewc import list_of_waste, split_code
 
@@ -46,6 +53,11 @@ class Figure(Frozen):
     value: float
     source: NonEmpty
     note: str | None = None
+
+
+def value_of(figure: Figure | None, default: float = 0.0) -> float:
+    """A figure's value, or `default` where the catalogue has none."""
+    return default if figure is None else figure.value
 
 
 class Material(Frozen):

@@ -1,44 +1,37 @@
-"""The `symbiosis` command line.
+"""The `symbiosis` command line: inventory, matching and optimisation commands.
 
 Each command reads, computes through the pipeline modules and prints; bad
 input ends in one clear line per problem and exit code 1, never a Python
-traceback (unless `--debug`). Heavy modules are imported inside commands so
-that `symbiosis check` starts fast.
+traceback (unless `--debug`).
 """
 
 from __future__ import annotations
 
 import sys
-from enum import Enum
-from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from symbiosis.i18n import Lang, Messages, say
-from symbiosis.problems import InputError
-
-app = typer.Typer(
-    name="symbiosis",
-    help="Symbiose industrielle : inventaire, mise en relation, optimisation, rapport.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from symbiosis.app import (
+    CompanyOption,
+    DistanceOption,
+    ExcludeOption,
+    InventoryArg,
+    MinJobsOption,
+    ObjectiveChoice,
+    ObjectiveOption,
+    OutDir,
+    OutFile,
+    Settings,
+    SitingOption,
+    SolverChoice,
+    SolverOption,
+    TimeLimitOption,
+    app,
+    console,
 )
-
-
-class Language(str, Enum):
-    fr = "fr"
-    en = "en"
-
-
-class Settings:
-    """Options shared by every command (set by the app callback)."""
-
-    lang: Lang = "fr"
-    debug: bool = False
-
+from symbiosis.i18n import Messages, say
+from symbiosis.problems import InputError
 
 MESSAGES: Messages = {
     "invalid": ("{count} problème(s) dans l'inventaire :", "{count} problem(s) in the inventory:"),
@@ -47,23 +40,6 @@ MESSAGES: Messages = {
         "internal error: {error} (run again with --debug for details)",
     ),
 }
-
-LangOption = Annotated[Language, typer.Option("--lang", help="Langue des messages : fr ou en.")]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Afficher la trace Python en cas d'erreur.")]
-InventoryArg = Annotated[
-    Path, typer.Argument(help="Dossier d'inventaire (territory.toml, companies.csv, flows.csv…).")
-]
-
-
-@app.callback()
-def _options(lang: LangOption = Language.fr, debug: DebugOption = False) -> None:
-    """Symbiose industrielle : inventaire, mise en relation, optimisation, rapport."""
-    Settings.lang = lang.value  # type: ignore[assignment]
-    Settings.debug = debug
-
-
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=120 if not sys.stdout.isatty() else None)
 
 
 @app.command()
@@ -74,15 +50,6 @@ def check(folder: InventoryArg) -> None:
 
     inventory = load_inventory(folder)
     print_summary(inventory, console(), Settings.lang)
-
-
-OutFile = Annotated[Path, typer.Option("--out", help="Fichier CSV à écrire.")]
-CompanyOption = Annotated[
-    str | None, typer.Option("--company", help="N'afficher que les opportunités de cette entreprise (id).")
-]
-DistanceOption = Annotated[
-    float | None, typer.Option("--max-distance", min=0.001, help="Distance maximale en km (plafonne celle du territoire).")
-]
 
 
 @app.command()
@@ -109,33 +76,6 @@ def match(
     print_links(inventory, table, console(), Settings.lang, out)
 
 
-class ObjectiveChoice(str, Enum):
-    tonnes = "tonnes"
-    value = "value"
-    co2 = "co2"
-    jobs = "jobs"
-
-
-class SolverChoice(str, Enum):
-    cbc = "cbc"
-    highs = "highs"
-
-
-OutDir = Annotated[Path, typer.Option("--out", help="Dossier où écrire kpis.json, allocation.csv…")]
-ObjectiveOption = Annotated[
-    ObjectiveChoice, typer.Option("--objective", help="Ce que l'on maximise : tonnes, value, co2 ou jobs.")
-]
-SolverOption = Annotated[SolverChoice, typer.Option("--solver", help="Solveur : cbc (par défaut) ou highs.")]
-MinJobsOption = Annotated[float | None, typer.Option("--min-jobs", min=0, help="Emplois d'insertion minimum (ETP).")]
-ExcludeOption = Annotated[
-    list[str] | None, typer.Option("--exclude-company", help="Retirer cette entreprise (répétable).")
-]
-TimeLimitOption = Annotated[float | None, typer.Option("--time-limit", min=0.1, help="Temps de calcul maximum (s).")]
-SitingOption = Annotated[
-    bool, typer.Option("--siting", help="Laisser l'optimisation choisir quelles installations en projet construire.")
-]
-
-
 @app.command()
 def optimize(
     folder: InventoryArg,
@@ -160,8 +100,8 @@ def optimize(
     inventory = without_companies(load_inventory(folder), exclude_company or [])
     found = find_links(inventory, max_distance_km=max_distance)
     options = Options(
-        objective=objective.value,  # type: ignore[arg-type]
-        solver=solver.value,  # type: ignore[arg-type]
+        objective=objective.value,
+        solver=solver.value,
         time_limit_s=time_limit,
         min_jobs=min_jobs,
         siting=siting,
@@ -190,11 +130,10 @@ def main() -> None:
     except typer.Abort:
         sys.exit(1)
     except Exception as error:  # the last line of defence: one sentence, no traceback
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        show, code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if callable(show) and isinstance(code, int):  # a usage error, already worded by typer
+            show()
+            sys.exit(code)
         if Settings.debug:
             raise
         Console(stderr=True).print(say(MESSAGES, "internal", Settings.lang, error=error), markup=False)

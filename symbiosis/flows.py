@@ -508,9 +508,11 @@ def _from_pydantic(error: Any, file: str, line: int | None, column: str) -> Prob
     if kind in {"greater_than", "greater_than_equal", "less_than_equal"}:
         key = {"greater_than": "gt", "greater_than_equal": "ge", "less_than_equal": "le"}[kind]
         bound = context.get(key)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
         return problem(MESSAGES, key, file, line, column, bound=bound, value=value)
     if kind == "literal_error":
-        expected = str(context.get("expected", "")).replace("'", "")
+        expected = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return problem(MESSAGES, "choice", file, line, column, value=value, expected=expected)
     if kind in {"bool_parsing", "bool_type"}:
         return problem(MESSAGES, "bool", file, line, column, value=value)
@@ -577,7 +579,7 @@ def _derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Prob
     table = _material_table(catalogue)
     known = flows["material"].map(table["unit"]).notna()
     ref_unit = flows["material"].map(table["unit"]).fillna("t")
-    density = flows["material"].map(table["density"])
+    density = flows["material"].map(table["density"]).astype(float)
     label = flows["material"].map(table["label_fr"]).fillna(flows["ewc"].fillna(""))
     unit = flows["unit"]
     factor = pd.Series(np.nan, index=flows.index)

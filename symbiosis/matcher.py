@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from symbiosis.catalogue import Catalogue, FacilityType, Material
+from symbiosis.catalogue import Catalogue, FacilityType, Material, value_of
 from symbiosis.flows import NO_OUTLET, Inventory, months_available
 from symbiosis.i18n import Lang, Messages, number, say
 
 EARTH_RADIUS_KM = 6371.0088
+DISPOSAL_ROUTES = frozenset({"landfill", "incineration"})
 
 LINK_COLUMNS = [
     "from_flow", "to", "from_kind", "to_kind", "from_company", "to_company", "material", "unit",
@@ -59,7 +61,8 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2 - lon1)
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    distance: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return distance
 
 
 @dataclass(frozen=True)
@@ -334,9 +337,9 @@ def product_yield(catalogue: Catalogue, material: Material, basis: str, factor: 
     if basis == "mass" or basis == "energy":
         return factor
     if basis == "lhv":
-        return material.lhv_mwh_per_t.value * factor if material.lhv_mwh_per_t else 0.0
+        return value_of(material.lhv_mwh_per_t) * factor
     if basis == "methane":
-        return material.methane_nm3_per_t.value * kwh_per_nm3 / 1000 * factor if material.methane_nm3_per_t else 0.0
+        return value_of(material.methane_nm3_per_t) * kwh_per_nm3 / 1000 * factor
     raise ValueError(f"unknown yield basis {basis}")
 
 
@@ -359,11 +362,11 @@ def facility_tables(inventory: Inventory, facilities: pd.DataFrame) -> tuple[pd.
         declared = _declared_outlets(row.outlets)
         routes = ftype.outlets if declared is None else {p: ftype.outlets.get(p, "recycling") for p in declared}
         for product_key, route in routes.items():
-            product = catalogue.materials[product_key]
-            price = product.price_eur_per_unit.value if product.price_eur_per_unit else 0.0
-            credit = product.substitution_co2e_kg_per_unit.value if product.substitution_co2e_kg_per_unit else 0.0
-            distance = haul_km if product.unit == "t" else 0.0
-            outlets.append((row.id, product_key, product.unit, route, distance, price, credit))
+            made = catalogue.materials[product_key]
+            price = value_of(made.price_eur_per_unit)
+            credit = value_of(made.substitution_co2e_kg_per_unit)
+            distance = haul_km if made.unit == "t" else 0.0
+            outlets.append((row.id, product_key, made.unit, route, distance, price, credit))
     return (
         pd.DataFrame(yields, columns=["facility", "material", "product", "per_unit"]),
         pd.DataFrame(
@@ -411,7 +414,7 @@ def _economics(
     baseline_jobs = today.map(lambda r: jobs.get(r, 0.0))
     # What each input pays today for what it needs.
     purchase = inp["cost_eur_per_t"].astype(float).fillna(
-        inp["material_key"].map(lambda m: mats[m].price_eur_per_unit.value if m in mats and mats[m].price_eur_per_unit else 0.0)
+        inp["material_key"].map(lambda m: value_of(mats[m].price_eur_per_unit) if m in mats else 0.0)
     )
 
     from_output = links["from_kind"] == "output"
@@ -446,9 +449,7 @@ def _economics(
     )
     process = intake_types.map(lambda t: catalogue.facility_types[t].process_co2e_kg_per_unit.value)
     opex = intake_types.map(lambda t: catalogue.facility_types[t].opex_eur_per_unit.value)
-    credit = material.map(
-        lambda m: mats[m].substitution_co2e_kg_per_unit.value if m in mats and mats[m].substitution_co2e_kg_per_unit else 0.0
-    )
+    credit = material.map(lambda m: value_of(mats[m].substitution_co2e_kg_per_unit) if m in mats else 0.0)
     src_disposal = links["from_flow"].map(disposal)
     src_emitted = links["from_flow"].map(emitted)
     src_jobs = links["from_flow"].map(baseline_jobs)
@@ -464,8 +465,15 @@ def _economics(
     co2[direct] = src_emitted[direct] - new_emissions[direct]
     co2[intake] = src_emitted[intake] - process
     co2[product & to_input] = credit[product & to_input]
+    # Jobs: the new local activity's, less those of today's route. Where today's
+    # route is disposal (landfill, incineration) those jobs disappear; where the
+    # material already feeds another chain, a local exchange counts only what it
+    # adds beyond that chain, never a loss.
+    net = new_jobs - src_jobs
+    disposal_today = links["from_flow"].map(today).isin(DISPOSAL_ROUTES)
+    net = net.where(disposal_today, net.clip(lower=0.0))
     job = pd.Series(0.0, index=links.index)
-    job[from_output] = (new_jobs[from_output] - src_jobs[from_output]).where(per_t[from_output], 0.0)
+    job[from_output] = net[from_output].where(per_t[from_output], 0.0)
     disposal_avoided = src_disposal.where(from_output, 0.0).fillna(0.0)
     purchase_avoided = dst_purchase.where(to_input, 0.0).fillna(0.0)
     return links.assign(
@@ -541,20 +549,20 @@ def reasons(inventory: Inventory, links: pd.DataFrame, lang: Lang = "fr") -> pd.
     return pd.Series(texts, index=links.index, dtype=object)
 
 
-def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, ftypes: pd.Series, row: object, lang: Lang) -> Sequence[str]:
-    rule, regulation = str(getattr(row, "rule")), str(getattr(row, "regulation"))
-    material_key = getattr(row, "material")
+def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, ftypes: pd.Series, row: Any, lang: Lang) -> Sequence[str]:
+    rule, regulation = str(row.rule), str(row.regulation)
+    material_key = row.material
     material = catalogue.materials.get(str(material_key)) if isinstance(material_key, str) else None
     label = (material.label_fr if lang == "fr" else material.label_en) if material else "?"
     parts: list[str] = []
     if rule == "same_ewc":
-        parts.append(say(MESSAGES, "same_ewc", lang, ewc=flows.loc[getattr(row, "from_flow"), "ewc"]))
+        parts.append(say(MESSAGES, "same_ewc", lang, ewc=flows.loc[row.from_flow, "ewc"]))
     elif rule == "same_material":
         parts.append(say(MESSAGES, "same_material", lang, material=label))
     elif rule.startswith("facility:"):
         ftype = catalogue.facility_types[rule.split(":", 1)[1]]
         name = ftype.label_fr if lang == "fr" else ftype.label_en
-        parts.append(say(MESSAGES, "facility", lang, facility=name, status=say(MESSAGES, getattr(row, "facility_status") or "existing", lang)))
+        parts.append(say(MESSAGES, "facility", lang, facility=name, status=say(MESSAGES, row.facility_status or "existing", lang)))
     elif rule in catalogue.rules:
         parts.append(catalogue.rules[rule].label_fr if lang == "fr" else catalogue.rules[rule].label_en)
     if regulation == "product":
@@ -564,5 +572,5 @@ def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, ftypes: pd.Series, 
         parts.append(say(MESSAGES, "facility_reg", lang))
     else:
         parts.append(say(MESSAGES, regulation, lang))
-    parts.append(say(MESSAGES, "km", lang, km=number(float(getattr(row, "distance_km")), lang, 1)))
+    parts.append(say(MESSAGES, "km", lang, km=number(float(row.distance_km), lang, 1)))
     return parts

@@ -215,10 +215,11 @@ def build(inventory: Inventory, found: Match, options: Options) -> tuple[LinearM
                 lambda i: f"share:{share_keys[i][0]}:{share_keys[i][1]}")
     # Siting choices: at most k candidates of a type; forced openings.
     for ftype, most in options.max_open.items():
+        name = f"max_open:{ftype}"
         mask = (layout.candidates["type"] == ftype).to_numpy() if len(layout.candidates) else np.zeros(0, bool)
         if mask.any():
             add(np.zeros(int(mask.sum()), int), open_cols[mask], np.ones(int(mask.sum())), 1,
-                np.array([-np.inf]), np.array([float(most)]), lambda i, t=ftype: f"max_open:{t}")
+                np.array([-np.inf]), np.array([float(most)]), _constant(name))
 
     a = sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, n))
     col_lo = np.zeros(n)
@@ -236,6 +237,10 @@ def build(inventory: Inventory, found: Match, options: Options) -> tuple[LinearM
     if options.min_jobs is not None:
         model = model.with_row(objectives["jobs"], options.min_jobs, np.inf, "min_jobs")
     return model, layout, objectives
+
+
+def _constant(text: str) -> Callable[[int], str]:
+    return lambda _: text
 
 
 def _balance_rows(
@@ -328,7 +333,7 @@ def _annuity(rate: float, years: float) -> float:
         return 1.0
     if rate == 0:
         return 1.0 / years
-    return rate / (1 - (1 + rate) ** -years)
+    return float(rate / (1 - (1 + rate) ** -years))
 
 
 # --- solving ------------------------------------------------------------------------
@@ -362,7 +367,7 @@ def _solve_highs(model: LinearModel, time_limit_s: float | None) -> Solution:
     lp.sense_ = highspy.ObjSense.kMaximize if model.sense == "max" else highspy.ObjSense.kMinimize
     if model.integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in model.integer]
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     if time_limit_s:
         highs.setOptionValue("time_limit", float(time_limit_s))

@@ -99,7 +99,7 @@ def test_every_problem_is_reported_with_file_line_and_column(tmp_path: Path) -> 
         F3,A,output,15 01 03,,beaucoup,t
         F4,A,output,15 01 03,,12,tonneaux
         F5,A,output,99 99 99,,12,t
-        F6,A,output,,bois_palette,12,t
+        F6,A,output,,wood_palets,12,t
         F6,B,input,,wood_pallets,3,t
         F8,A,output,,,3,t
         F9,A,sortie,15 01 03,,3,t
@@ -121,18 +121,18 @@ def test_every_problem_is_reported_with_file_line_and_column(tmp_path: Path) -> 
         "(types connus : biomass_boiler, methanisation, composting, pallet_repair, wood_shredding)",
         "facilities.csv:3: status: « peut-être » n'est pas admis (valeurs admises : existing, candidate)",
         "facilities.csv:4: operator: exploitant « Z » absent de companies.csv",
-        "facilities.csv:4: unit: unité « MWh » impossible pour Chaudière biomasse partagée, mesuré en tonnes",
+        "facilities.csv:4: unit: unité « MWh » impossible pour Chaufferie biomasse (bois d'emballage et bois non traité), mesuré en tonnes",
         "flows.csv:2: quantity: doit être strictement supérieur à 0 (lu : -5)",
         "flows.csv:3: company: entreprise « X » absente de companies.csv",
         "flows.csv:4: quantity: « beaucoup » n'est pas un nombre",
         "flows.csv:5: unit: « tonneaux » n'est pas admis (valeurs admises : t, kg, m3, MWh, kWh)",
         "flows.csv:6: ewc: code déchet « 99 99 99 » absent de la liste européenne des déchets",
-        "flows.csv:7: material: matière « bois_palette » inconnue du catalogue (vouliez-vous dire « wood_pallets » ?)",
+        "flows.csv:7: material: matière « wood_palets » inconnue du catalogue (vouliez-vous dire « wood_pallets » ?)",
         "flows.csv:8: id: identifiant « F6 » en double (déjà ligne 7)",
         "flows.csv:9: ni code déchet (ewc) ni matière (material) : renseignez au moins l'un des deux",
         "flows.csv:10: direction: « sortie » n'est pas admis (valeurs admises : output, input)",
         "flows.csv:11: ewc: code déchet « 1501 » invalide : 6 chiffres attendus, par exemple 15 01 03",
-        "flows.csv:12: unit: unité « t » impossible pour Chaleur fatale, mesuré en MWh",
+        "flows.csv:12: unit: unité « t » impossible pour Chaleur fatale (vapeur, eau chaude, fumées), mesuré en MWh",
         "flows.csv:13: unit: unité « kWh » impossible pour Palettes et emballages en bois, mesuré en tonnes",
     ]
 
@@ -189,5 +189,5 @@ def test_semicolon_and_encoding_are_explained(tmp_path: Path) -> None:
     (folder / "flows.csv").write_bytes("id,company,direction,ewc,material,quantity,unit\nF1,A,output,,,3,t\n# é".encode("latin-1"))
     assert problems_of(folder) == [
         "companies.csv:1: séparateur « ; » détecté : le fichier doit être séparé par des virgules",
-        "flows.csv: le fichier n'est pas en UTF-8 (octet invalide à la position 70) : enregistrez-le en « CSV UTF-8 »",
+        "flows.csv: le fichier n'est pas en UTF-8 (octet invalide à la position 68) : enregistrez-le en « CSV UTF-8 »",
     ]
