@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/symbiosis check $(DATA)
 
 test: $(STAMP)
+	./scripts/system-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
