@@ -127,11 +127,11 @@ def direct_rule(
         return "same_ewc"
     if hazardous:
         return None  # a hazardous waste goes only to an input declaring its exact code
-    if out_material and out_material == in_material:
-        return "same_material"
     for key, rule in catalogue.rules.items():
         if out_material in rule.from_materials and in_material in rule.to_materials:
-            return key
+            return key  # a rule's words say more than "same material"
+    if out_material and out_material == in_material:
+        return "same_material"
     return None
 
 
