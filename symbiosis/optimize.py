@@ -49,6 +49,8 @@ class Options:
     min_jobs: float | None = None
     siting: bool = False
     """Candidate facilities may be opened (a mixed-integer model); else only existing ones run."""
+    candidates: tuple[str, ...] | None = None
+    """With siting: only these candidates are open to the decision (None: all of them)."""
     max_open: dict[str, int] = field(default_factory=dict)
     """Facility type -> at most this many candidates opened."""
     force_open: tuple[str, ...] = ()
@@ -151,7 +153,10 @@ def build(inventory: Inventory, found: Match, options: Options) -> tuple[LinearM
     links, outlets = found.links, found.outlets
     facilities = inventory.facilities.set_index("id")
     n_links, n_outlets = len(links), len(outlets)
-    siting = facilities[(facilities["status"] == "candidate")] if options.siting else facilities.iloc[0:0]
+    chooseable = facilities["status"] == "candidate"
+    if options.candidates is not None:
+        chooseable &= facilities.index.isin(options.candidates)
+    siting = facilities[chooseable & ~facilities.index.isin(options.force_open)] if options.siting else facilities.iloc[0:0]
     layout = Layout(n_links, n_outlets, siting.reset_index())
     n = layout.n
     rows: list[sparse.coo_matrix] = []
