@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 
 demo: $(STAMP)
 	$(BIN)/symbiosis check $(DATA)
+	$(BIN)/symbiosis match $(DATA) --out $(OUT)/links.csv
+	$(BIN)/symbiosis optimize $(DATA) --out $(OUT)/plan
+	$(BIN)/symbiosis scenario $(DATA) $(DATA)/scenarios/*.toml --out $(OUT)/scenarios
 
 test: $(STAMP)
 	./scripts/system-deps.sh

@@ -89,3 +89,6 @@ TimeLimitOption = Annotated[float | None, typer.Option("--time-limit", min=0.1, 
 SitingOption = Annotated[
     bool, typer.Option("--siting", help="Laisser l'optimisation choisir quelles installations en projet construire.")
 ]
+ScenarioOption = Annotated[
+    Path | None, typer.Option("--scenario", help="Appliquer ce scénario (.toml) avant d'optimiser.")
+]

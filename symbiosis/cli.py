@@ -22,6 +22,7 @@ from symbiosis.app import (
     ObjectiveOption,
     OutDir,
     OutFile,
+    ScenarioOption,
     Settings,
     SitingOption,
     SolverChoice,
@@ -87,18 +88,19 @@ def optimize(
     solver: SolverOption = SolverChoice.cbc,
     time_limit: TimeLimitOption = None,
     siting: SitingOption = False,
+    scenario: ScenarioOption = None,
 ) -> None:
     """Choisir les échanges qui valorisent le plus et écrire le plan."""
     from symbiosis.flows import load_inventory, without_companies
     from symbiosis.kpis import write_results
     from symbiosis.matcher import match as find_links
     from symbiosis.optimize import InfeasibleError, Options, optimise
-    from symbiosis.output import guard
+    from symbiosis.output import guard, write_csv
+    from symbiosis.sensitivity import binding_limits
     from symbiosis.summary import print_plan
 
     guard(out, [folder])
     inventory = without_companies(load_inventory(folder), exclude_company or [])
-    found = find_links(inventory, max_distance_km=max_distance)
     options = Options(
         objective=objective.value,
         solver=solver.value,
@@ -106,13 +108,25 @@ def optimize(
         min_jobs=min_jobs,
         siting=siting,
     )
+    if scenario is not None:
+        from symbiosis.scenarios import apply, read_scenario
+
+        applied = apply(inventory, read_scenario(scenario), options, str(scenario))
+        inventory, options = applied.inventory, applied.options
+    found = find_links(inventory, max_distance_km=max_distance)
     try:
         plan = optimise(inventory, found, options)
     except InfeasibleError as error:
         console().print(error.render(Settings.lang), style="bold red", markup=False)
         raise typer.Exit(1) from error
     kpis = write_results(out, inventory, plan)
-    print_plan(inventory, kpis, out, console(), Settings.lang)
+    limits = binding_limits(inventory, plan, options, Settings.lang, found=found)
+    write_csv(out / "sensitivity.csv", limits)
+    print_plan(inventory, kpis, out, console(), Settings.lang, limits["sentence"].tolist())
+
+
+# The other command groups register themselves on `app` when imported.
+import symbiosis.cli_scenario  # noqa: E402, F401
 
 
 def main() -> None:

@@ -55,6 +55,8 @@ class Options:
     """Facility type -> at most this many candidates opened."""
     force_open: tuple[str, ...] = ()
     """Candidate facilities that are built whatever (a scenario's decision)."""
+    floors: tuple[tuple[str, float], ...] = ()
+    """(objective, least score) pairs: the epsilon constraints of a trade-off curve."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class Plan:
     """Facilities with `open` (existing ones always) and `capacity_ref`."""
     message: str | None = None
     duals: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    """Each objective's value for this plan, in the optimiser's own terms."""
 
 
 class InfeasibleError(Exception):
@@ -447,6 +451,8 @@ def optimise(inventory: Inventory, found: Match, options: Options = Options()) -
     model, layout, objectives = build(inventory, found, options)
     if options.min_jobs is not None:
         _check_min_jobs(model, objectives, options)
+    for name, least in options.floors:
+        model = model.with_row(objectives[name], least, np.inf, f"floor:{name}")
     stages: list[tuple[str, Sense]] = [(options.objective, "max"), ("tkm", "min")]
     if options.objective == "tonnes":
         stages.append(("mwh", "max"))
@@ -477,7 +483,9 @@ def optimise(inventory: Inventory, found: Match, options: Options = Options()) -
     duals: dict[str, float] = {}
     if first.duals is not None and len(first.duals) == len(names_first):
         duals = {n: float(v) for n, v in zip(names_first, first.duals, strict=True) if abs(v) > 1e-9}
-    return _plan(inventory, found, layout, solution, options, duals)
+    plan = _plan(inventory, found, layout, solution, options, duals)
+    scores: dict[str, float] = {str(name): float(objectives[name] @ solution.x) for name in OBJECTIVES}
+    return replace(plan, scores=scores)
 
 
 def _check_min_jobs(model: LinearModel, objectives: dict[str, np.ndarray], options: Options) -> None:

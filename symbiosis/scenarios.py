@@ -30,7 +30,7 @@ from symbiosis.flows import (
     Positive,
     load_inventory,
 )
-from symbiosis.i18n import Messages
+from symbiosis.i18n import Lang, Messages, number, say
 from symbiosis.optimize import Objective, Options
 from symbiosis.problems import InputError, Problem, problem
 
@@ -239,11 +239,11 @@ def apply(inventory: Inventory, scenario: Scenario, options: Options, source: st
     new_companies: list[dict[str, Any]] = []
     new_flows: list[dict[str, Any]] = []
     new_facilities: list[dict[str, Any]] = []
-    for number, change in enumerate(scenario.change, start=1):
-        def fail(key: str, change: Change = change, number: int = number, **params: object) -> None:
+    for position, change in enumerate(scenario.change, start=1):
+        def fail(key: str, change: Change = change, position: int = position, **params: object) -> None:
             action = getattr(change, "action", "?")
             located = problem(MESSAGES, key, source, None, None, **params)
-            prefix = problem(MESSAGES, "change", source, n=number, action=action)
+            prefix = problem(MESSAGES, "change", source, n=position, action=action)
             problems.append(replace(located, message_fr=prefix.message_fr + located.message_fr,
                                     message_en=prefix.message_en + located.message_en))
 
@@ -550,3 +550,49 @@ def write_comparison(out: Path, runs: list[Run]) -> pd.DataFrame:
         },
     )
     return frame
+
+
+SITING_MESSAGES: Messages = {
+    "chosen": ("retenue : {score} avec ce site seul", "chosen: {score} with this site alone"),
+    "not_chosen": ("non retenue : {score} avec ce site seul", "not chosen: {score} with this site alone"),
+    "useless": ("non retenue : ce site seul n'apporte rien de plus que la situation sans lui", "not chosen: this site alone adds nothing"),
+    "tonnes": ("{x} t valorisées", "{x} t valorised"),
+    "value": ("{x} € de gain net par an", "EUR {x} net value a year"),
+    "co2": ("{x} t CO2e évitées", "{x} t CO2e avoided"),
+    "jobs": ("{x} ETP", "{x} FTE"),
+}
+
+
+def siting_reasons(run: Run, lang: Lang = "fr") -> pd.DataFrame:
+    """For each candidate the optimiser could build: built or not, and why.
+
+    Each candidate is also solved alone (built, the others not), so the
+    committee sees what every site would have given on its own.
+    """
+    from symbiosis.kpis import indicators
+    from symbiosis.matcher import match
+    from symbiosis.optimize import optimise
+
+    options = run.options
+    if not options.siting or not options.candidates:
+        return pd.DataFrame(columns=["facility", "type", "built", "score_alone", "reason"])
+    kpi = {"tonnes": "valorised_t", "value": "net_value_eur_per_year", "co2": "co2e_avoided_t", "jobs": "insertion_jobs"}[options.objective]
+    found = match(run.inventory)
+    alone_options = replace(options, siting=False, candidates=None, max_open={})
+    without = float(indicators(run.inventory, optimise(run.inventory, found, alone_options))[kpi])
+    built = set(run.kpis["facilities_built"])
+    types = run.inventory.facilities.set_index("id")["type"]
+    rows = []
+    for candidate in options.candidates:
+        alone = replace(alone_options, force_open=(*options.force_open, candidate))
+        score = float(indicators(run.inventory, optimise(run.inventory, found, alone))[kpi])
+        words = say(SITING_MESSAGES, options.objective, lang, x=number(score, lang, 1))
+        if candidate in built:
+            reason = say(SITING_MESSAGES, "chosen", lang, score=words)
+        elif score <= without + 1e-6:
+            reason = say(SITING_MESSAGES, "useless", lang)
+        else:
+            reason = say(SITING_MESSAGES, "not_chosen", lang, score=words)
+        rows.append({"facility": candidate, "type": types.get(candidate, ""), "built": candidate in built,
+                     "score_alone": round(score, 6), "reason": reason})
+    return pd.DataFrame(rows)

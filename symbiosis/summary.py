@@ -205,10 +205,13 @@ PLAN_MESSAGES: Messages = {
     "investment_eur": ("Investissement", "Investment"),
     "jobs_title": ("Emplois par activité (ETP)", "Jobs by activity (FTE)"),
     "activity": ("Activité", "Activity"),
+    "limits": ("Ce qui limite le plan :", "What limits the plan:"),
 }
 
 
-def print_plan(inventory: Inventory, kpis: dict[str, object], path: Path, console: Console, lang: Lang) -> None:
+def print_plan(
+    inventory: Inventory, kpis: dict[str, object], path: Path, console: Console, lang: Lang, limits: list[str] | None = None
+) -> None:
     """The console summary of an optimised plan."""
     console.print(say(PLAN_MESSAGES, "written", lang, objective=kpis["objective"], path=path), style="bold green")
     table = Table(title=say(PLAN_MESSAGES, "title", lang), title_justify="left")
@@ -247,3 +250,7 @@ def print_plan(inventory: Inventory, kpis: dict[str, object], path: Path, consol
             label = key if activity is None else activity.label_fr if lang == "fr" else activity.label_en
             detail.add_row(label + (" (fixes)" if key.endswith("_fixed") else ""), number(float(fte), lang, 2))
         console.print(detail)
+    if limits:
+        console.print(say(PLAN_MESSAGES, "limits", lang), style="bold")
+        for sentence in limits:
+            console.print(f"  • {sentence}", markup=False)
