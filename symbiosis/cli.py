@@ -117,7 +117,11 @@ def optimize(
     try:
         plan = optimise(inventory, found, options)
     except InfeasibleError as error:
-        console().print(error.render(Settings.lang), style="bold red", markup=False)
+        from symbiosis.output import write_json
+
+        # The plan cannot be made: say so in kpis.json too, for scripts that read it.
+        write_json(out / "kpis.json", {"status": "infeasible", "objective": options.objective, "message": error.render(Settings.lang)})
+        Console(stderr=True, highlight=False).print(error.render(Settings.lang), style="bold red", markup=False)
         raise typer.Exit(1) from error
     kpis = write_results(out, inventory, plan)
     limits = binding_limits(inventory, plan, options, Settings.lang, found=found)
@@ -132,7 +136,8 @@ import symbiosis.cli_scenario  # noqa: E402, F401
 def main() -> None:
     """Entry point: run the app, turning input errors into clear messages."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except InputError as error:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         err.print(say(MESSAGES, "invalid", Settings.lang, count=len(error.problems)), markup=False)
