@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import networkx as nx
@@ -193,55 +194,79 @@ def match(
 def _direct_links(
     catalogue: Catalogue, projection: Projection, outputs: pd.DataFrame, inputs: pd.DataFrame
 ) -> pd.DataFrame:
+    """Output-to-input links: candidate pairs per compatible class pair, then
+    one vectorised pass for distances, regulation and quantities."""
+    if outputs.empty or inputs.empty:
+        return pd.DataFrame(columns=LINK_COLUMNS)
     out_classes = outputs.groupby(["ewc_key", "material_key", "hazardous"]).indices
     in_classes = inputs.groupby(["ewc_key", "material_key"]).indices
-    frames = []
+    xy_out = projection.xy(outputs["lat"].to_numpy(), outputs["lon"].to_numpy())
+    xy_in = projection.xy(inputs["lat"].to_numpy(), inputs["lon"].to_numpy())
+    out_limit, in_limit = outputs["limit"].to_numpy(), inputs["limit"].to_numpy()
+    trees_in = {key: cKDTree(xy_in[rows]) for key, rows in in_classes.items()}
+    lefts, rights, rules = [], [], []
     for (o_ewc, o_mat, hazardous), o_rows in out_classes.items():
+        tree_out = None
         for (i_ewc, i_mat), i_rows in in_classes.items():
             rule = direct_rule(catalogue, o_ewc, o_mat, bool(hazardous), i_ewc, i_mat)
             if rule is None:
                 continue
-            left, right = outputs.iloc[o_rows], inputs.iloc[i_rows]
-            i, j, distance = join_within(projection, left, right, left["limit"].to_numpy(), right["limit"].to_numpy())
-            if not len(i):
-                continue
-            src, dst = left.iloc[i].reset_index(drop=True), right.iloc[j].reset_index(drop=True)
-            declared = dst["ewc_key"].to_numpy() == src["ewc_key"].to_numpy()
-            authorised = dst["authorised"].fillna(False).to_numpy(dtype=bool)
-            not_waste = src["status"].to_numpy() != "waste"
-            regulation = np.select(
-                [declared, not_waste, authorised],
-                ["declared_code", "by_product", "authorised"],
-                default="refused",
-            )
-            if hazardous:
-                regulation = np.where(declared, "declared_code", "refused")
-            keep = (regulation != "refused") & (src["company"].to_numpy() != dst["company"].to_numpy())
-            season = _season_share(src["months_mask"].to_numpy(), dst["months_mask"].to_numpy())
-            energy = src["ref_unit"].to_numpy() == "MWh"
-            out_qty, in_qty = src["quantity_ref"].to_numpy(), dst["quantity_ref"].to_numpy()
-            cap = np.where(energy, np.minimum(out_qty * season[0], in_qty * season[1]), np.inf)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "from_flow": src["id"], "to": dst["id"], "from_kind": "output", "to_kind": "input",
-                        "from_company": src["company"], "to_company": dst["company"],
-                        "material": src["material_key"].where(src["material_key"] != "", None),
-                        "unit": src["ref_unit"],
-                        "rule": rule, "regulation": regulation, "distance_km": distance,
-                        "potential": np.minimum(np.minimum(out_qty, in_qty), cap), "cap": cap,
-                        "facility_status": "",
-                    }
-                )[keep]
-            )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
+            if tree_out is None:
+                tree_out = cKDTree(xy_out[o_rows])
+            radius = float(min(out_limit[o_rows].max(), in_limit[i_rows].max())) * projection.inflate + 0.01
+            pairs = tree_out.sparse_distance_matrix(trees_in[(i_ewc, i_mat)], radius, output_type="ndarray")
+            lefts.append(o_rows[pairs["i"]])
+            rights.append(i_rows[pairs["j"]])
+            rules.append(np.full(len(pairs), rule, dtype=object))
+    if not lefts:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    li, ri, rule_of = np.concatenate(lefts), np.concatenate(rights), np.concatenate(rules)
+    col = {name: outputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "material_key", "status", "hazardous", "months_mask", "ref_unit", "quantity_ref")}
+    dst = {name: inputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "months_mask", "quantity_ref")}
+    authorised_in = inputs["authorised"].fillna(False).to_numpy(dtype=bool)
+    distance = haversine_km(col["lat"][li], col["lon"][li], dst["lat"][ri], dst["lon"][ri])
+    declared = col["ewc_key"][li] == dst["ewc_key"][ri]
+    hazardous = col["hazardous"][li].astype(bool)
+    regulation = np.select(
+        [declared, hazardous, col["status"][li] != "waste", authorised_in[ri]],
+        ["declared_code", "refused", "by_product", "authorised"],
+        default="refused",
+    )
+    keep = (
+        (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9)
+        & (regulation != "refused")
+        & (col["company"][li] != dst["company"][ri])
+    )
+    li, ri, rule_of, distance, regulation = li[keep], ri[keep], rule_of[keep], distance[keep], regulation[keep]
+    season_out, season_in = _season_share(col["months_mask"][li], dst["months_mask"][ri])
+    energy = col["ref_unit"][li] == "MWh"
+    out_qty, in_qty = col["quantity_ref"][li].astype(float), dst["quantity_ref"][ri].astype(float)
+    cap = np.where(energy, np.minimum(out_qty * season_out, in_qty * season_in), np.inf)
+    material = col["material_key"][li]
+    return pd.DataFrame(
+        {
+            "from_flow": col["id"][li], "to": dst["id"][ri], "from_kind": "output", "to_kind": "input",
+            "from_company": col["company"][li], "to_company": dst["company"][ri],
+            "material": np.where(material != "", material, None), "unit": col["ref_unit"][li],
+            "rule": rule_of, "regulation": regulation, "distance_km": distance,
+            "potential": np.minimum(np.minimum(out_qty, in_qty), cap), "cap": cap,
+            "facility_status": "",
+        }
+    )
+
+
+@cache
+def _months_table() -> np.ndarray:
+    """Number of months in each 12-bit availability mask."""
+    return np.array([months_available(m) for m in range(1 << 12)])
 
 
 def _season_share(out_mask: np.ndarray, in_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of each side's months that the other side also covers."""
-    months = np.array([months_available(int(m)) for m in range(1 << 12)])
-    both = months[np.bitwise_and(out_mask.astype(np.int64), in_mask.astype(np.int64))]
-    return both / np.maximum(months[out_mask.astype(np.int64)], 1), both / np.maximum(months[in_mask.astype(np.int64)], 1)
+    months = _months_table()
+    out_mask, in_mask = out_mask.astype(np.int64), in_mask.astype(np.int64)
+    both = months[np.bitwise_and(out_mask, in_mask)]
+    return both / np.maximum(months[out_mask], 1), both / np.maximum(months[in_mask], 1)
 
 
 def _intake_links(
