@@ -489,6 +489,16 @@ def _economics(
     co2 = pd.Series(0.0, index=links.index)
     co2[direct] = src_emitted[direct] - new_emissions[direct]
     co2[intake] = src_emitted[intake] - process
+    # A facility doing what today's route already does (green waste already
+    # composted elsewhere) earns no new credit for its products: take back
+    # what its products will be credited.
+    kwh = inventory.parameter("methane_kwh_per_nm3")
+    same_route = links.loc[intake, "from_flow"].map(today).to_numpy() == route[intake].to_numpy()
+    already = [
+        _product_credit(catalogue, catalogue.facility_types[t], m, kwh) if same else 0.0
+        for t, m, same in zip(intake_types, material[intake], same_route, strict=True)
+    ]
+    co2[intake] = co2[intake] - np.array(already, dtype=float)
     co2[product & to_input] = credit[product & to_input]
     # Jobs: the new local activity's, less those of today's route. Where today's
     # route is disposal (landfill, incineration) those jobs disappear; where the
@@ -507,6 +517,17 @@ def _economics(
         disposal_eur_per_unit=disposal_avoided, purchase_eur_per_unit=purchase_avoided,
         value_eur_per_unit=value.fillna(0.0), co2e_kg_per_unit=co2.fillna(0.0), jobs_per_unit=job.fillna(0.0),
     )
+
+
+def _product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
+    """CO2e credited to a facility's products per unit of this intake."""
+    if material not in catalogue.materials:
+        return 0.0
+    total = 0.0
+    for product in ftype.products:
+        made = product_yield(catalogue, catalogue.materials[material], product.basis, product.factor.value, kwh_per_nm3)
+        total += made * value_of(catalogue.materials[product.product].substitution_co2e_kg_per_unit)
+    return total
 
 
 def _route_figure(material: Material | None, kind: str, route: str) -> float:

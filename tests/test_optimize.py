@@ -244,3 +244,24 @@ def test_allocation_rows_carry_the_contract_columns(tmp_path: Path) -> None:
     table = allocation(inv, plan)
     assert list(table.columns[:5]) == ["from_flow", "to", "quantity", "unit", "distance_km"]
     assert table.loc[0, "distance_km"] == pytest.approx(2.0, rel=1e-4)
+
+
+def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
+    # The pallets are already burnt for energy elsewhere: a local boiler moves
+    # the heat credit, it does not create one. Only the 0.5 km haul remains.
+    inv = inventory(
+        tmp_path,
+        BOILER_COMPANIES,
+        """\
+        id,company,direction,ewc,material,quantity,unit,route
+        O1,S1,output,15 01 03,,100,t,energy_recovery
+        I1,H1,input,,heat,170,MWh,
+        """,
+        f"""\
+        id,type,lat,lon,capacity,unit,status
+        B1,biomass_boiler,{lat(0.5)},6.0,500,t,existing
+        """,
+    )
+    _, kpis = solved(inv)
+    assert kpis["valorised_t"] == pytest.approx(50.0)
+    assert kpis["co2e_avoided_t"] == pytest.approx(-50 * 0.5 * 0.1 / 1000, abs=1e-6)
