@@ -67,7 +67,7 @@ def build(sites: list[tuple[float, float]], declared: list[tuple[int, tuple[str,
     return load_inventory(folder, small_catalogue())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(companies, flows, facilities, st.sampled_from(["tonnes", "value", "co2", "jobs"]))
 def test_plans_respect_every_limit_and_balance(sites, declared, shared, objective) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as temp:

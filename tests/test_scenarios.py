@@ -177,8 +177,8 @@ def test_uncertainty_is_seeded_and_degenerates_without_spread(tmp_path: Path) ->
     inv = inventory(tmp_path, COMPANIES, SCRAP)
     still = summarise(draws(inv, Options(solver="highs"), 0.0, 3))
     assert still.loc["valorised_t"].tolist() == [80.0, 80.0, 80.0]
-    first = draws(inv, Options(solver="highs"), 0.3, 20, seed=7)
-    again = draws(inv, Options(solver="highs"), 0.3, 20, seed=7)
+    first = draws(inv, Options(solver="highs"), 0.3, 10, seed=7)
+    again = draws(inv, Options(solver="highs"), 0.3, 10, seed=7)
     assert first.equals(again)
     # Valorised = min(supply, need), each drawn within +-30 % of 100 t and 80 t.
     assert first["valorised_t"].between(56.0, 104.0).all()
