@@ -11,7 +11,7 @@ pair of classes is joined with a KD-tree within the distance limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -431,16 +431,16 @@ def _economics(
     out = outputs.set_index("id")
     inp = inputs.set_index("id")
     # Today's route and what it costs and emits, for each output.
-    today = out["route"].fillna(out["material_key"].map(lambda m: mats[m].default_route if m in mats else "landfill"))
+    default_route = {k: m.default_route for k, m in mats.items()}
+    today = out["route"].fillna(out["material_key"].map(default_route)).fillna("landfill")
     disposal = out["cost_eur_per_t"].astype(float).fillna(
-        pd.Series([_route_figure(mats.get(m), "disposal", r) for m, r in zip(out["material_key"], today, strict=True)], index=out.index)
+        pd.Series(_on_pairs(out["material_key"], today, lambda m, r: _route_figure(mats.get(m), "disposal", r)), index=out.index, dtype=float)
     )
-    emitted = pd.Series([_route_figure(mats.get(m), "co2e", r) for m, r in zip(out["material_key"], today, strict=True)], index=out.index)
-    baseline_jobs = today.map(lambda r: jobs.get(r, 0.0))
+    emitted = pd.Series(_on_pairs(out["material_key"], today, lambda m, r: _route_figure(mats.get(m), "co2e", r)), index=out.index, dtype=float)
+    baseline_jobs = today.map(jobs).fillna(0.0)
     # What each input pays today for what it needs.
-    purchase = inp["cost_eur_per_t"].astype(float).fillna(
-        inp["material_key"].map(lambda m: value_of(mats[m].price_eur_per_unit) if m in mats else 0.0)
-    )
+    price = {k: value_of(m.price_eur_per_unit) for k, m in mats.items()}
+    purchase = inp["cost_eur_per_t"].astype(float).fillna(inp["material_key"].map(price).fillna(0.0))
 
     from_output = links["from_kind"] == "output"
     to_input = links["to_kind"] == "input"
@@ -462,25 +462,24 @@ def _economics(
     route = pd.Series("", index=links.index, dtype=object)
     activity = pd.Series("", index=links.index, dtype=object)
     material = links["material"].fillna("")
-    route[direct] = [material_route(m, r) for m, r in zip(material[direct], links.loc[direct, "rule"], strict=True)]
-    activity[direct] = [material_activity(m, r) for m, r in zip(material[direct], links.loc[direct, "rule"], strict=True)]
+    route[direct] = _on_pairs(material[direct], links.loc[direct, "rule"], material_route)
+    activity[direct] = _on_pairs(material[direct], links.loc[direct, "rule"], material_activity)
+    types = catalogue.facility_types
     intake_types = links.loc[intake, "to"].map(ftypes)
-    route[intake] = intake_types.map(lambda t: catalogue.facility_types[t].route)
-    activity[intake] = intake_types.map(lambda t: catalogue.facility_types[t].activity)
+    route[intake] = intake_types.map({k: t.route for k, t in types.items()})
+    activity[intake] = intake_types.map({k: t.activity for k, t in types.items()})
     route[product] = "reuse"
     activity[product] = ""
-    new_emissions = pd.Series(
-        [_route_figure(mats.get(m), "co2e", r) for m, r in zip(material, route, strict=True)], index=links.index
-    )
-    process = intake_types.map(lambda t: catalogue.facility_types[t].process_co2e_kg_per_unit.value)
-    opex = intake_types.map(lambda t: catalogue.facility_types[t].opex_eur_per_unit.value)
-    credit = material.map(lambda m: value_of(mats[m].substitution_co2e_kg_per_unit) if m in mats else 0.0)
+    new_emissions = pd.Series(_on_pairs(material, route, lambda m, r: _route_figure(mats.get(m), "co2e", r)), index=links.index, dtype=float)
+    process = intake_types.map({k: t.process_co2e_kg_per_unit.value for k, t in types.items()})
+    opex = intake_types.map({k: t.opex_eur_per_unit.value for k, t in types.items()})
+    credit = material.map({k: value_of(m.substitution_co2e_kg_per_unit) for k, m in mats.items()}).fillna(0.0)
     src_disposal = links["from_flow"].map(disposal)
     src_emitted = links["from_flow"].map(emitted)
     src_jobs = links["from_flow"].map(baseline_jobs)
     dst_purchase = links["to"].map(purchase).fillna(0.0)
     per_t = links["unit"] == "t"
-    new_jobs = activity.map(lambda a: jobs.get(a, 0.0))
+    new_jobs = activity.map(jobs).fillna(0.0)
 
     value = pd.Series(0.0, index=links.index)
     value[direct] = src_disposal[direct] + dst_purchase[direct]
@@ -494,11 +493,8 @@ def _economics(
     # what its products will be credited.
     kwh = inventory.parameter("methane_kwh_per_nm3")
     same_route = links.loc[intake, "from_flow"].map(today).to_numpy() == route[intake].to_numpy()
-    already = [
-        _product_credit(catalogue, catalogue.facility_types[t], m, kwh) if same else 0.0
-        for t, m, same in zip(intake_types, material[intake], same_route, strict=True)
-    ]
-    co2[intake] = co2[intake] - np.array(already, dtype=float)
+    already = _on_pairs(intake_types, material[intake], lambda t, m: _product_credit(catalogue, types[t], m, kwh))
+    co2[intake] = co2[intake] - np.where(same_route, already.astype(float), 0.0)
     co2[product & to_input] = credit[product & to_input]
     # Jobs: the new local activity's, less those of today's route. Where today's
     # route is disposal (landfill, incineration) those jobs disappear; where the
@@ -517,6 +513,17 @@ def _economics(
         disposal_eur_per_unit=disposal_avoided, purchase_eur_per_unit=purchase_avoided,
         value_eur_per_unit=value.fillna(0.0), co2e_kg_per_unit=co2.fillna(0.0), jobs_per_unit=job.fillna(0.0),
     )
+
+
+def _on_pairs(first: pd.Series, second: pd.Series, function: Callable[[Any, Any], Any]) -> np.ndarray:
+    """`function` on each distinct (first, second) pair, spread back to every row:
+    a few dozen calls however many links there are."""
+    if len(first) == 0:
+        return np.empty(0, dtype=object)
+    codes, uniques = pd.MultiIndex.from_arrays([first.to_numpy(), second.to_numpy()]).factorize()
+    values = np.array([function(a, b) for a, b in uniques], dtype=object)
+    result: np.ndarray = values[codes]
+    return result
 
 
 def _product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
