@@ -545,9 +545,12 @@ def _unknown_refs(
     ]
 
 
-def _hint(value: str, choices: Iterable[str]) -> str:
+def _hint(value: str, choices: Iterable[str]) -> tuple[str, str]:
+    """A 'did you mean' suffix, in French and English."""
     guesses = difflib.get_close_matches(value, list(choices), n=1)
-    return MESSAGES["hint"][0].format(guess=guesses[0]) if guesses else ""
+    if not guesses:
+        return "", ""
+    return MESSAGES["hint"][0].format(guess=guesses[0]), MESSAGES["hint"][1].format(guess=guesses[0])
 
 
 def _derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Problem]) -> pd.DataFrame:
@@ -567,10 +570,10 @@ def _derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Prob
     given = flows["material"].notna()
     unknown = given & ~flows["material"].isin(materials.keys())
     for value, line in zip(flows.loc[unknown, "material"], flows.loc[unknown, "line"], strict=True):
-        hint = _hint(value, materials.keys())
-        problems.append(
-            problem(MESSAGES, "unknown_material", file, int(line), "material", value=value, hint=hint)
-        )
+        hint_fr, hint_en = _hint(value, materials.keys())
+        fr = MESSAGES["unknown_material"][0].format(value=value, hint=hint_fr)
+        en = MESSAGES["unknown_material"][1].format(value=value, hint=hint_en)
+        problems.append(Problem(file, int(line), "material", fr, en))
     by_code = pd.Series(catalogue.material_of_ewc(), dtype=object)
     material = flows["material"].where(given, flows["ewc"].map(by_code))
     material = material.where(~unknown, None)
