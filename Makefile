@@ -17,6 +17,10 @@ demo: $(STAMP)
 	$(BIN)/symbiosis match $(DATA) --out $(OUT)/links.csv
 	$(BIN)/symbiosis optimize $(DATA) --out $(OUT)/plan
 	$(BIN)/symbiosis scenario $(DATA) $(DATA)/scenarios/*.toml --out $(OUT)/scenarios
+	./scripts/system-deps.sh
+	$(BIN)/symbiosis report $(DATA) --out $(OUT)/rapport.html $(foreach s,$(wildcard $(DATA)/scenarios/*.toml),--scenario $(s))
+	$(BIN)/symbiosis report $(DATA) --out $(OUT)/rapport.pdf $(foreach s,$(wildcard $(DATA)/scenarios/*.toml),--scenario $(s))
+	@echo "Rapports du comité : $(OUT)/rapport.html et $(OUT)/rapport.pdf"
 
 test: $(STAMP)
 	./scripts/system-deps.sh

@@ -130,7 +130,7 @@ def optimize(
 
 
 # The other command groups register themselves on `app` when imported.
-from symbiosis import cli_scenario, cli_workbook  # noqa: E402, F401
+from symbiosis import cli_report, cli_scenario, cli_workbook  # noqa: E402, F401
 
 
 def main() -> None:
