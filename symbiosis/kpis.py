@@ -140,14 +140,18 @@ def company_table(inventory: Inventory, table: pd.DataFrame) -> pd.DataFrame:
 
     Savings: disposal it no longer pays as a sender, less the transport it
     now pays (the sender pays, as for today's collection), plus purchases
-    it avoids as a receiver.
+    it avoids as a receiver. A material sold today is assumed sold locally at
+    the lower of its current price and what the buyer paid until now.
     """
     mass = table["unit"] == "t"
+    # What was sold today (negative disposal cost) is sold locally at that
+    # price, or at what the buyer paid until now if that is lower.
+    transfer = np.minimum((-table["disposal_eur"]).clip(lower=0.0), table["purchase_eur"].clip(lower=0.0))
     moves = table.assign(
         t=np.where(mass, table["quantity"], 0.0),
         mwh=np.where(mass, 0.0, table["quantity"]),
-        as_sender=table["disposal_eur"] - table["transport_eur"],
-        as_receiver=table["purchase_eur"],
+        as_sender=table["disposal_eur"] - table["transport_eur"] + transfer,
+        as_receiver=table["purchase_eur"] - transfer,
     )
     sent = moves.groupby("from_company")[["t", "mwh", "as_sender"]].sum()
     received = moves.groupby("to_company")[["t", "mwh", "as_receiver"]].sum()

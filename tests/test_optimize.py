@@ -265,3 +265,24 @@ def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
     _, kpis = solved(inv)
     assert kpis["valorised_t"] == pytest.approx(50.0)
     assert kpis["co2e_avoided_t"] == pytest.approx(-50 * 0.5 * 0.1 / 1000, abs=1e-6)
+
+
+def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:
+    from symbiosis.kpis import _detailed, company_table
+
+    # Scrap sold today 100 EUR/t; the buyer pays 150 EUR/t today. Sold locally at
+    # 100 EUR/t: the seller keeps its revenue and pays the 2 km haul (1 EUR/t),
+    # the buyer saves 50 EUR/t.
+    inv = inventory(
+        tmp_path,
+        COMPANIES,
+        """\
+        id,company,direction,ewc,material,quantity,unit,cost_eur_per_t
+        O1,S1,output,17 04 05,,80,t,-100
+        I1,R1,input,17 04 05,,80,t,150
+        """,
+    )
+    plan, _ = solved(inv)
+    saved = company_table(inv, _detailed(inv, plan)).set_index("id")["saved_eur_per_year"]
+    assert saved["S1"] == pytest.approx(-80.0, rel=1e-4)
+    assert saved["R1"] == pytest.approx(4000.0, rel=1e-4)
