@@ -1,7 +1,7 @@
 """The inventory: territory, companies, flows and facilities.
 
 An inventory is a folder (see CONTRACT.md section 1). Reading it goes in
-three steps, so that 100,000 flows validate in about a second and every
+three steps, so that 100,000 flows validate in a few seconds and every
 problem is reported at once with its file, line and column:
 
 1. normalise the raw text column by column with pandas (decimal commas,

@@ -186,7 +186,7 @@ def match(
     ]
     links = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=LINK_COLUMNS)], ignore_index=True)
     links = _economics(inventory, links, outputs, inputs, facilities)
-    links = links.sort_values(["from_flow", "distance_km", "to"], ignore_index=True)[LINK_COLUMNS]
+    links = links[LINK_COLUMNS]
     yields, outlets, shares = facility_tables(inventory, facilities)
     return Match(links, yields, outlets, shares)
 
@@ -205,6 +205,7 @@ def _direct_links(
     out_limit, in_limit = outputs["limit"].to_numpy(), inputs["limit"].to_numpy()
     trees_in = {key: cKDTree(xy_in[rows]) for key, rows in in_classes.items()}
     lefts, rights, rules = [], [], []
+    rule_names: list[str] = []
     for (o_ewc, o_mat, hazardous), o_rows in out_classes.items():
         tree_out = None
         for (i_ewc, i_mat), i_rows in in_classes.items():
@@ -217,15 +218,19 @@ def _direct_links(
             pairs = tree_out.sparse_distance_matrix(trees_in[(i_ewc, i_mat)], radius, output_type="ndarray")
             lefts.append(o_rows[pairs["i"]])
             rights.append(i_rows[pairs["j"]])
-            rules.append(np.full(len(pairs), rule, dtype=object))
+            if rule not in rule_names:
+                rule_names.append(rule)
+            rules.append(np.full(len(pairs), rule_names.index(rule), dtype=np.int32))
     if not lefts:
         return pd.DataFrame(columns=LINK_COLUMNS)
-    li, ri, rule_of = np.concatenate(lefts), np.concatenate(rights), np.concatenate(rules)
+    li, ri = np.concatenate(lefts), np.concatenate(rights)
+    rule_of = np.array(rule_names, dtype=object)[np.concatenate(rules)]
     col = {name: outputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "material_key", "status", "hazardous", "months_mask", "ref_unit", "quantity_ref")}
     dst = {name: inputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "months_mask", "quantity_ref")}
     authorised_in = inputs["authorised"].fillna(False).to_numpy(dtype=bool)
     distance = haversine_km(col["lat"][li], col["lon"][li], dst["lat"][ri], dst["lon"][ri])
-    declared = col["ewc_key"][li] == dst["ewc_key"][ri]
+    # Two blank codes declare nothing: a waste without a code needs an authorised receiver.
+    declared = (col["ewc_key"][li] == dst["ewc_key"][ri]) & (col["ewc_key"][li] != "")
     hazardous = col["hazardous"][li].astype(bool)
     regulation = np.select(
         [declared, hazardous, col["status"][li] != "waste", authorised_in[ri]],
@@ -520,9 +525,14 @@ def _on_pairs(first: pd.Series, second: pd.Series, function: Callable[[Any, Any]
     a few dozen calls however many links there are."""
     if len(first) == 0:
         return np.empty(0, dtype=object)
-    codes, uniques = pd.MultiIndex.from_arrays([first.to_numpy(), second.to_numpy()]).factorize()
-    values = np.array([function(a, b) for a, b in uniques], dtype=object)
-    result: np.ndarray = values[codes]
+    codes_a, uniques_a = pd.factorize(first.to_numpy(dtype=object), use_na_sentinel=False)
+    codes_b, uniques_b = pd.factorize(second.to_numpy(dtype=object), use_na_sentinel=False)
+    pair = codes_a.astype(np.int64) * len(uniques_b) + codes_b
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    values = np.array(
+        [function(uniques_a[p // len(uniques_b)], uniques_b[p % len(uniques_b)]) for p in distinct], dtype=object
+    )
+    result: np.ndarray = values[inverse]
     return result
 
 

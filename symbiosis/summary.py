@@ -144,7 +144,7 @@ LINK_CSV_COLUMNS = [
 
 def links_table(links: pd.DataFrame, reason: pd.Series) -> pd.DataFrame:
     """The links as written by `symbiosis match`, rounded for reading."""
-    table = links.assign(reason=reason)
+    table = links.assign(reason=reason).sort_values(["from_flow", "distance_km", "to"], kind="stable")
     table["distance_km"] = table["distance_km"].astype(float).round(3)
     table["potential"] = table["potential"].astype(float).round(3)
     return table[LINK_CSV_COLUMNS]
