@@ -232,9 +232,11 @@ def _direct_links(
     # Two blank codes declare nothing: a waste without a code needs an authorised receiver.
     declared = (col["ewc_key"][li] == dst["ewc_key"][ri]) & (col["ewc_key"][li] != "")
     hazardous = col["hazardous"][li].astype(bool)
+    # Surplus heat is energy, not a waste: the waste regulation does not apply.
+    energy_out = col["ref_unit"][li] == "MWh"
     regulation = np.select(
-        [declared, hazardous, col["status"][li] != "waste", authorised_in[ri]],
-        ["declared_code", "refused", "by_product", "authorised"],
+        [declared, hazardous, energy_out, col["status"][li] != "waste", authorised_in[ri]],
+        ["declared_code", "refused", "energy", "by_product", "authorised"],
         default="refused",
     )
     keep = (
@@ -595,6 +597,7 @@ MESSAGES: Messages = {
     "authorised": ("déchet : le destinataire est autorisé à le recevoir", "waste: the receiver is authorised to take it"),
     "facility_reg": ("déchet : les installations partagées sont autorisées", "waste: shared facilities are authorised"),
     "product_reg": ("produit, hors statut de déchet", "a product, not a waste"),
+    "energy": ("énergie, hors statut de déchet", "energy, not a waste"),
     "existing": ("existante", "existing"),
     "candidate": ("en projet", "candidate"),
     "km": ("{km} km", "{km} km"),
