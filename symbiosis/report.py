@@ -1071,7 +1071,7 @@ def html_to_pdf(html: str, workdir: Path | None = None, timeout_s: float = 180.0
     if browser is None:
         raise ReportError(say(MESSAGES, "pdf_missing", "fr"), say(MESSAGES, "pdf_missing", "en"))
     with tempfile.TemporaryDirectory(prefix="symbiosis-pdf-", dir=workdir) as temp:
-        folder = Path(temp)
+        folder = Path(temp).resolve()  # Chromium needs an absolute file:// address
         page, pdf = folder / "report.html", folder / "report.pdf"
         page.write_text(html, "utf-8")
         command = [

@@ -105,3 +105,16 @@ def test_min_jobs_infeasible_is_a_sentence(tmp_path: Path) -> None:
     assert "au moins 5\u202f000,0 emplois ont été demandés, au plus" in result.stderr
     assert json.loads((tmp_path / "kpis.json").read_text(encoding="utf-8"))["status"] == "infeasible"
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_pdf_report_with_a_relative_path(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        pytest.skip("Chromium is not installed (scripts/system-deps.sh installs it as root)")
+    result = subprocess.run(
+        [sys.executable, "-m", "symbiosis", "report", str(DATA), "--out", "rapport.pdf"],
+        capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "rapport.pdf").read_bytes().startswith(b"%PDF")
