@@ -92,3 +92,6 @@ SitingOption = Annotated[
 ScenarioOption = Annotated[
     Path | None, typer.Option("--scenario", help="Appliquer ce scénario (.toml) avant d'optimiser.")
 ]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, max=64, help="Processus de calcul en parallèle (parties indépendantes du territoire).")
+]

@@ -28,11 +28,15 @@ from symbiosis.app import (
     SolverChoice,
     SolverOption,
     TimeLimitOption,
+    WorkersOption,
     app,
     console,
 )
 from symbiosis.i18n import Messages, say
 from symbiosis.problems import InputError
+
+LARGE_MODEL_LINKS = 200_000
+"""Past this many links the model is split into independent parts (see decompose.py)."""
 
 MESSAGES: Messages = {
     "invalid": ("{count} problème(s) dans l'inventaire :", "{count} problem(s) in the inventory:"),
@@ -89,6 +93,7 @@ def optimize(
     time_limit: TimeLimitOption = None,
     siting: SitingOption = False,
     scenario: ScenarioOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Choisir les échanges qui valorisent le plus et écrire le plan."""
     from symbiosis.flows import load_inventory, without_companies
@@ -115,7 +120,12 @@ def optimize(
         inventory, options = applied.inventory, applied.options
     found = find_links(inventory, max_distance_km=max_distance)
     try:
-        plan = optimise(inventory, found, options)
+        if workers > 1 or len(found.links) > LARGE_MODEL_LINKS:
+            from symbiosis.decompose import optimise_scaled
+
+            plan = optimise_scaled(inventory, found, options, workers)
+        else:
+            plan = optimise(inventory, found, options)
     except InfeasibleError as error:
         from symbiosis.output import write_json
 

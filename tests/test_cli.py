@@ -118,3 +118,12 @@ def test_pdf_report_with_a_relative_path(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "rapport.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_workers_give_the_same_optimum(plan: Path, tmp_path: Path) -> None:
+    result = run("optimize", str(DATA), "--out", str(tmp_path), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    split = json.loads((tmp_path / "kpis.json").read_text(encoding="utf-8"))
+    whole = json.loads((plan / "kpis.json").read_text(encoding="utf-8"))
+    assert split["valorised_t"] == pytest.approx(whole["valorised_t"], rel=1e-7)
+    assert split["transport_tkm"] == pytest.approx(whole["transport_tkm"], rel=1e-6)

@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded synthetic region and the scaling runs (`python -m benchmarks.run`)."""
