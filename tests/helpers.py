@@ -52,3 +52,31 @@ def small_catalogue() -> Catalogue:
     folder = Path(__file__).parent / "fixtures" / "catalogue"
     documents = {name: tomllib.loads((folder / f"{name}.toml").read_text("utf-8")) for name in CATALOGUE_FILES}
     return parse_catalogue(documents)
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Run the real entry point (`symbiosis.cli.main`) as the shell would:
+    exit code and everything printed (stdout and stderr)."""
+    import sys
+
+    import pytest
+    from typer.testing import CliRunner
+
+    from symbiosis import cli
+
+    code = 0
+    with CliRunner().isolation() as streams, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["symbiosis", *args])
+        try:
+            cli.main()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        output = streams[2].getvalue().decode("utf-8")
+    return code, output
+
+
+def flat(output: str) -> str:
+    """The output with rich's line wrapping undone."""
+    return " ".join(output.split())

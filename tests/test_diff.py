@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-import symbiosis.cli
-import symbiosis.cli_workbook  # registers the commands
 from symbiosis.diff import COLUMNS, diff_inventories
 from symbiosis.flows import load_inventory
-from tests.helpers import write_inventory
+from tests.helpers import flat, write_inventory
+from tests.helpers import run_cli as run
 
 OLD_COMPANIES = """\
 id,name,lat,lon
@@ -52,24 +49,8 @@ F8,D,output,03 01 05,,30,t
 """
 
 
-def run(*args: str) -> tuple[int, str]:
-    """Run the real entry point (`symbiosis.cli.main`); exit code and output."""
-    code = 0
-    with CliRunner().isolation() as streams, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys, "argv", ["symbiosis", *args])
-        try:
-            symbiosis.cli.main()
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        output = streams[2].getvalue().decode("utf-8")
-    return code, output
 
 
-def flat(output: str) -> str:
-    """The output with rich's line wrapping undone."""
-    return " ".join(output.split())
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,8 +16,6 @@ import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
-import symbiosis.cli
-import symbiosis.cli_workbook  # registers the commands
 from symbiosis.app import app
 from symbiosis.ewc import list_of_waste
 from symbiosis.flows import Inventory, load_inventory
@@ -32,7 +29,8 @@ from symbiosis.workbook import (
     import_workbook,
     write_template,
 )
-from tests.helpers import write_inventory
+from tests.helpers import flat, write_inventory
+from tests.helpers import run_cli as run
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "val_de_fensch"
 
@@ -40,25 +38,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "val_de_fensch"
 # --- helpers -------------------------------------------------------------------------
 
 
-def run(*args: str) -> tuple[int, str]:
-    """Run the real entry point (`symbiosis.cli.main`) as the shell would; exit code and output."""
-    runner = CliRunner()
-    code = 0
-    with runner.isolation() as streams, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys, "argv", ["symbiosis", *args])
-        try:
-            symbiosis.cli.main()
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        output = streams[2].getvalue().decode("utf-8")
-    return code, output
 
 
-def flat(output: str) -> str:
-    """The output with rich's line wrapping undone."""
-    return " ".join(output.split())
 
 
 def template_book(lang: str = "fr") -> Any:
