@@ -481,10 +481,19 @@ def _economics(
     process = intake_types.map({k: t.process_co2e_kg_per_unit.value for k, t in types.items()})
     opex = intake_types.map({k: t.opex_eur_per_unit.value for k, t in types.items()})
     credit = material.map({k: value_of(m.substitution_co2e_kg_per_unit) for k, m in mats.items()}).fillna(0.0)
-    src_disposal = links["from_flow"].map(disposal)
-    src_emitted = links["from_flow"].map(emitted)
-    src_jobs = links["from_flow"].map(baseline_jobs)
-    dst_purchase = links["to"].map(purchase).fillna(0.0)
+    # One lookup of each end's position, then plain array takes (ids are strings).
+    src = out.index.get_indexer(links["from_flow"])
+    dst = inp.index.get_indexer(links["to"])
+
+    def at(values: pd.Series, where: np.ndarray, missing: float | str) -> pd.Series:
+        array = np.append(values.to_numpy(dtype=object), missing)  # position -1 -> missing
+        return pd.Series(array[where], index=links.index)
+
+    src_disposal = at(disposal, src, np.nan).astype(float)
+    src_emitted = at(emitted, src, np.nan).astype(float)
+    src_jobs = at(baseline_jobs, src, np.nan).astype(float)
+    src_today = at(today, src, "")
+    dst_purchase = at(purchase, dst, 0.0).astype(float)
     per_t = links["unit"] == "t"
     new_jobs = activity.map(jobs).fillna(0.0)
 
@@ -499,7 +508,7 @@ def _economics(
     # composted elsewhere) earns no new credit for its products: take back
     # what its products will be credited.
     kwh = inventory.parameter("methane_kwh_per_nm3")
-    same_route = links.loc[intake, "from_flow"].map(today).to_numpy() == route[intake].to_numpy()
+    same_route = src_today[intake].to_numpy() == route[intake].to_numpy()
     already = _on_pairs(intake_types, material[intake], lambda t, m: _product_credit(catalogue, types[t], m, kwh))
     co2[intake] = co2[intake] - np.where(same_route, already.astype(float), 0.0)
     co2[product & to_input] = credit[product & to_input]
@@ -508,14 +517,14 @@ def _economics(
     # material already feeds another chain, a local exchange counts only what it
     # adds beyond that chain, never a loss.
     net = new_jobs - src_jobs
-    disposal_today = links["from_flow"].map(today).isin(DISPOSAL_ROUTES)
+    disposal_today = src_today.isin(DISPOSAL_ROUTES)
     net = net.where(disposal_today, net.clip(lower=0.0))
     job = pd.Series(0.0, index=links.index)
     job[from_output] = net[from_output].where(per_t[from_output], 0.0)
     disposal_avoided = src_disposal.where(from_output, 0.0).fillna(0.0)
     purchase_avoided = dst_purchase.where(to_input, 0.0).fillna(0.0)
     return links.assign(
-        today_route=links["from_flow"].map(today).where(from_output, ""),
+        today_route=src_today.where(from_output, ""),
         route=route, activity=activity,
         disposal_eur_per_unit=disposal_avoided, purchase_eur_per_unit=purchase_avoided,
         value_eur_per_unit=value.fillna(0.0), co2e_kg_per_unit=co2.fillna(0.0), jobs_per_unit=job.fillna(0.0),
