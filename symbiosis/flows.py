@@ -38,7 +38,7 @@ from pydantic import (
 from symbiosis import ewc as ewc_codes
 from symbiosis.catalogue import Catalogue, Route, load_catalogue
 from symbiosis.i18n import Messages
-from symbiosis.problems import InputError, Problem, problem
+from symbiosis.problems import InputError, Problem, problem, toml_error
 
 # --- reusable field types -------------------------------------------------
 
@@ -327,9 +327,7 @@ def _read_territory(path: Path, problems: list[Problem]) -> Territory | None:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"at line (\d+)", str(exc))
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        line = int(where.group(1)) if where else None
+        line, detail = toml_error(exc)
         problems.append(problem(MESSAGES, "toml_syntax", name, line, detail=detail))
         return None
     try:

@@ -18,6 +18,14 @@ from symbiosis.flows import Inventory
 from symbiosis.optimize import Plan, _annuity
 from symbiosis.output import write_csv, write_json
 
+OBJECTIVE_KPI: dict[str, str] = {
+    "tonnes": "valorised_t",
+    "value": "net_value_eur_per_year",
+    "co2": "co2e_avoided_t",
+    "jobs": "insertion_jobs",
+}
+"""The indicator of kpis.json that each objective optimises."""
+
 ALLOCATION_COLUMNS = [
     "from_flow", "to", "quantity", "unit", "distance_km", "from_company", "to_company", "material",
     "rule", "today_route", "route", "activity", "tkm", "value_eur", "co2e_avoided_t", "jobs_fte",

@@ -617,14 +617,13 @@ def reasons(inventory: Inventory, links: pd.DataFrame, lang: Lang = "fr") -> pd.
     """Each link's reason in words: compatibility, regulation, distance."""
     catalogue = inventory.catalogue
     flows = inventory.flows.set_index("id")
-    ftypes = inventory.facilities.set_index("id")["type"] if len(inventory.facilities) else pd.Series(dtype=object)
     texts = []
     for row in links.itertuples(index=False):  # words are built only for what is shown or written
-        texts.append("; ".join(_reason_parts(catalogue, flows, ftypes, row, lang)))
+        texts.append("; ".join(_reason_parts(catalogue, flows, row, lang)))
     return pd.Series(texts, index=links.index, dtype=object)
 
 
-def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, ftypes: pd.Series, row: Any, lang: Lang) -> Sequence[str]:
+def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, row: Any, lang: Lang) -> Sequence[str]:
     rule, regulation = str(row.rule), str(row.regulation)
     material_key = row.material
     material = catalogue.materials.get(str(material_key)) if isinstance(material_key, str) else None

@@ -16,15 +16,9 @@ import pandas as pd
 
 from symbiosis.flows import Inventory
 from symbiosis.i18n import Lang, Messages, say
+from symbiosis.kpis import OBJECTIVE_KPI, indicators
 from symbiosis.matcher import Match
 from symbiosis.optimize import InfeasibleError, Objective, Options, optimise
-
-KPI_OF: dict[str, str] = {
-    "tonnes": "valorised_t",
-    "value": "net_value_eur_per_year",
-    "co2": "co2e_avoided_t",
-    "jobs": "insertion_jobs",
-}
 
 MESSAGES: Messages = {
     "tonnes": ("Tonnes valorisées (t/an)", "Tonnes valorised (t/yr)"),
@@ -53,10 +47,8 @@ def trace(
             plan = optimise(inventory, found, replace(options, objective=y, floors=((x, least),)))
         except InfeasibleError:
             continue
-        from symbiosis.kpis import indicators
-
         kpis = indicators(inventory, plan)
-        rows.append({"floor": floor, **{key: float(kpis[kpi]) for key, kpi in KPI_OF.items()},
+        rows.append({"floor": floor, **{key: float(kpis[kpi]) for key, kpi in OBJECTIVE_KPI.items()},
                      "x_score": plan.scores[x], "y_score": plan.scores[y], "links": kpis["links"]})
     frame = pd.DataFrame(rows)
     frame = frame.round(6).drop_duplicates(subset=["x_score", "y_score"]).sort_values("x_score", ignore_index=True)

@@ -6,6 +6,8 @@ fixes a spreadsheet in one pass rather than one error at a time.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +55,14 @@ class InputError(Exception):
 
     def render(self, lang: Lang = "fr") -> list[str]:
         return [p.render(lang) for p in self.problems]
+
+
+def toml_error(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """The line of a TOML syntax error, and its message without the position."""
+    text = str(error)
+    where = re.search(r"at line (\d+)", text)
+    detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
+    return (int(where.group(1)) if where else None), detail
 
 
 def raise_if(problems: Iterable[Problem]) -> None:

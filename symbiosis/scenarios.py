@@ -33,7 +33,7 @@ from symbiosis.flows import (
 )
 from symbiosis.i18n import Lang, Messages, number, say
 from symbiosis.optimize import Objective, Options
-from symbiosis.problems import InputError, Problem, problem
+from symbiosis.problems import InputError, Problem, problem, toml_error
 
 
 class Change(BaseModel):
@@ -179,9 +179,8 @@ def read_scenario(path: Path) -> Scenario:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"at line (\d+)", str(exc))
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError([problem(MESSAGES, "syntax", name, int(where.group(1)) if where else None, detail=detail)]) from exc
+        line, detail = toml_error(exc)
+        raise InputError([problem(MESSAGES, "syntax", name, line, detail=detail)]) from exc
     try:
         return _ADAPTER.validate_python(document)
     except ValidationError as exc:
@@ -571,14 +570,14 @@ def siting_reasons(run: Run, lang: Lang = "fr") -> pd.DataFrame:
     Each candidate is also solved alone (built, the others not), so the
     committee sees what every site would have given on its own.
     """
-    from symbiosis.kpis import indicators
+    from symbiosis.kpis import OBJECTIVE_KPI, indicators
     from symbiosis.matcher import match
     from symbiosis.optimize import optimise
 
     options = run.options
     if not options.siting or not options.candidates:
         return pd.DataFrame(columns=["facility", "type", "built", "score_alone", "reason"])
-    kpi = {"tonnes": "valorised_t", "value": "net_value_eur_per_year", "co2": "co2e_avoided_t", "jobs": "insertion_jobs"}[options.objective]
+    kpi = OBJECTIVE_KPI[options.objective]
     found = match(run.inventory)
     alone_options = replace(options, siting=False, candidates=None, max_open={})
     without = float(indicators(run.inventory, optimise(run.inventory, found, alone_options))[kpi])

@@ -14,10 +14,9 @@ import pandas as pd
 
 from symbiosis.flows import Inventory
 from symbiosis.i18n import Lang, Messages, number, say
+from symbiosis.kpis import OBJECTIVE_KPI
 from symbiosis.matcher import Match
 from symbiosis.optimize import Options, Plan, optimise
-
-OBJECTIVE_KPI = {"tonnes": "valorised_t", "value": "net_value_eur_per_year", "co2": "co2e_avoided_t", "jobs": "insertion_jobs"}
 
 STEP = 100.0
 """The 'one more unit' of a sentence: 100 t or 100 MWh a year reads better than 1."""
