@@ -89,6 +89,17 @@ class Material(Frozen):
         return self
 
 
+def product_yield(material: Material, basis: str, factor: float, kwh_per_nm3: float) -> float:
+    """Units of product per unit of intake, from the catalogue's figures."""
+    if basis == "mass" or basis == "energy":
+        return factor
+    if basis == "lhv":
+        return value_of(material.lhv_mwh_per_t) * factor
+    if basis == "methane":
+        return value_of(material.methane_nm3_per_t) * kwh_per_nm3 / 1000 * factor
+    raise ValueError(f"unknown yield basis {basis}")
+
+
 class Acceptance(Frozen):
     material: Key
     max_share: Figure | None = None

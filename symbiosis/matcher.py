@@ -11,7 +11,7 @@ pair of classes is joined with a KD-tree within the distance limit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from symbiosis.catalogue import Catalogue, FacilityType, Material, value_of
+from symbiosis import economics
+from symbiosis.catalogue import Catalogue, FacilityType, product_yield, value_of
 from symbiosis.flows import NO_OUTLET, Inventory, months_available
 from symbiosis.i18n import Lang, Messages, number, say
 
 EARTH_RADIUS_KM = 6371.0088
-DISPOSAL_ROUTES = frozenset({"landfill", "incineration"})
 
 LINK_COLUMNS = [
     "from_flow", "to", "from_kind", "to_kind", "from_company", "to_company", "material", "unit",
@@ -117,6 +117,79 @@ def join_within(
     return i[keep], j[keep], distance[keep]
 
 
+@dataclass(frozen=True)
+class Points:
+    """Positions prepared once: planar coordinates for the KD-trees, radians
+    and cosines for the great-circle distance of each candidate pair."""
+
+    xy: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    cos_lat: np.ndarray
+
+    @classmethod
+    def of(cls, projection: Projection, frame: pd.DataFrame) -> Points:
+        lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
+        lat_r = np.radians(lat)
+        return cls(projection.xy(lat, lon), lat_r, np.radians(lon), np.cos(lat_r))
+
+
+def pair_distance_km(a: Points, i: np.ndarray, b: Points, j: np.ndarray) -> np.ndarray:
+    """Great-circle distance between a[i] and b[j] (haversine, trigonometry of each point done once)."""
+    h = np.sin((b.lat[j] - a.lat[i]) / 2) ** 2 + a.cos_lat[i] * b.cos_lat[j] * np.sin((b.lon[j] - a.lon[i]) / 2) ** 2
+    distance: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return distance
+
+
+BAND_RATIO = 1.25
+"""Flows whose distance limits lie within this factor of each other share one search radius."""
+
+
+class BandedJoin:
+    """Candidate pairs between subsets of two point sets, within their limits.
+
+    A class's left rows are split into bands of similar distance limits, so
+    that one far-reaching flow (40 km) does not widen the search of all the
+    others of its class (15 km): the candidates stay close to the pairs kept.
+    Trees are built once per subset key and reused across class pairs.
+    """
+
+    def __init__(self, projection: Projection, left: Points, left_limit: np.ndarray, right: Points, right_limit: np.ndarray):
+        self.inflate = projection.inflate
+        self.left, self.right = left, right
+        self.left_limit, self.right_limit = left_limit, right_limit
+        self._bands: dict[object, list[tuple[np.ndarray, cKDTree, float]]] = {}
+        self._trees: dict[object, cKDTree] = {}
+
+    def _banded(self, key: object, rows: np.ndarray) -> list[tuple[np.ndarray, cKDTree, float]]:
+        if key not in self._bands:
+            limit = self.left_limit[rows]
+            band = np.floor(np.log(np.maximum(limit, 1e-3)) / np.log(BAND_RATIO)).astype(np.int64)
+            groups = []
+            for value in np.unique(band):
+                members = rows[band == value]
+                groups.append((members, cKDTree(self.left.xy[members]), float(self.left_limit[members].max())))
+            self._bands[key] = groups
+        return self._bands[key]
+
+    def pairs(self, left_key: object, left_rows: np.ndarray, right_key: object, right_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row pairs (left, right) whose planar distance may be within both limits."""
+        if not len(left_rows) or not len(right_rows):
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty
+        if right_key not in self._trees:
+            self._trees[right_key] = cKDTree(self.right.xy[right_rows])
+        tree = self._trees[right_key]
+        reach = float(self.right_limit[right_rows].max())
+        lefts, rights = [], []
+        for members, band_tree, band_limit in self._banded(left_key, left_rows):
+            radius = min(band_limit, reach) * self.inflate + 0.01
+            found = band_tree.sparse_distance_matrix(tree, radius, output_type="ndarray")
+            lefts.append(members[found["i"]])
+            rights.append(right_rows[found["j"]])
+        return np.concatenate(lefts), np.concatenate(rights)
+
+
 # --- compatibility -------------------------------------------------------------
 
 
@@ -158,7 +231,9 @@ def match(
     default_km = max_distance_km or inventory.parameter("max_distance_km")
     heat_km = min(inventory.parameter("heat_max_distance_km"), default_km)
     companies = inventory.companies.set_index("id")
-    flows = inventory.flows[~inventory.flows["company"].isin(excluded)].reset_index(drop=True)
+    flows = inventory.flows
+    if excluded:
+        flows = flows[~flows["company"].isin(excluded)].reset_index(drop=True)
     flows = flows.assign(
         lat=flows["company"].map(companies["lat"]).astype(float),
         lon=flows["company"].map(companies["lon"]).astype(float),
@@ -176,90 +251,108 @@ def match(
     )
     lats = np.concatenate([flows["lat"].to_numpy(), facilities["lat"].to_numpy(dtype=float)])
     projection = Projection.around(lats)
-    outputs = flows[flows["direction"] == "output"].reset_index(drop=True)
-    inputs = flows[flows["direction"] == "input"].reset_index(drop=True)
-
+    is_output = (flows["direction"] == "output").to_numpy()
+    outputs = flows[is_output].reset_index(drop=True)
+    inputs = flows[~is_output].reset_index(drop=True)
+    ends = economics.Ends.of(catalogue, outputs, inputs)
     parts = [
-        _direct_links(catalogue, projection, outputs, inputs),
-        _intake_links(catalogue, projection, outputs, facilities),
-        _product_links(catalogue, projection, facilities, inputs, heat_km),
+        _direct_links(catalogue, projection, outputs, inputs, ends),
+        _intake_links(inventory, projection, outputs, facilities, ends),
+        _product_links(catalogue, projection, facilities, inputs, heat_km, ends),
     ]
     links = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=LINK_COLUMNS)], ignore_index=True)
-    links = _economics(inventory, links, outputs, inputs, facilities)
     links = links[LINK_COLUMNS]
     yields, outlets, shares = facility_tables(inventory, facilities)
     return Match(links, yields, outlets, shares)
 
 
+REGULATIONS = ("declared_code", "energy", "by_product", "authorised")
+"""Why the regulation lets a direct link through, in the order they are checked."""
+
+
 def _direct_links(
-    catalogue: Catalogue, projection: Projection, outputs: pd.DataFrame, inputs: pd.DataFrame
+    catalogue: Catalogue, projection: Projection, outputs: pd.DataFrame, inputs: pd.DataFrame, ends: economics.Ends
 ) -> pd.DataFrame:
     """Output-to-input links: candidate pairs per compatible class pair, then
-    one vectorised pass for distances, regulation and quantities."""
+    one vectorised pass for distances, seasons and economics.
+
+    The regulation is applied before searching: a pair of classes with the
+    same declared code is open to every output; otherwise heat and by-products
+    reach any compatible input, a waste only an authorised one, and a
+    hazardous waste none.
+    """
     if outputs.empty or inputs.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
+    out_at, in_at = Points.of(projection, outputs), Points.of(projection, inputs)
+    out_limit, in_limit = outputs["limit"].to_numpy(dtype=float), inputs["limit"].to_numpy(dtype=float)
+    join = BandedJoin(projection, out_at, out_limit, in_at, in_limit)
+    energy = outputs["ref_unit"].to_numpy(dtype=object) == "MWh"
+    not_waste = outputs["status"].to_numpy(dtype=object) != "waste"
+    free = energy | not_waste
+    authorised = inputs["authorised"].fillna(False).to_numpy(dtype=bool)
     out_classes = outputs.groupby(["ewc_key", "material_key", "hazardous"]).indices
     in_classes = inputs.groupby(["ewc_key", "material_key"]).indices
-    xy_out = projection.xy(outputs["lat"].to_numpy(), outputs["lon"].to_numpy())
-    xy_in = projection.xy(inputs["lat"].to_numpy(), inputs["lon"].to_numpy())
-    out_limit, in_limit = outputs["limit"].to_numpy(), inputs["limit"].to_numpy()
-    trees_in = {key: cKDTree(xy_in[rows]) for key, rows in in_classes.items()}
-    lefts, rights, rules = [], [], []
+    lefts: list[np.ndarray] = []
+    rights: list[np.ndarray] = []
+    rules: list[np.ndarray] = []
+    declared: list[np.ndarray] = []
     rule_names: list[str] = []
-    for (o_ewc, o_mat, hazardous), o_rows in out_classes.items():
-        tree_out = None
-        for (i_ewc, i_mat), i_rows in in_classes.items():
+
+    def add(pairs: tuple[np.ndarray, np.ndarray], rule: str, by_code: bool) -> None:
+        if rule not in rule_names:
+            rule_names.append(rule)
+        lefts.append(pairs[0])
+        rights.append(pairs[1])
+        rules.append(np.full(len(pairs[0]), rule_names.index(rule), dtype=np.int64))
+        declared.append(np.full(len(pairs[0]), by_code))
+
+    for o_key, o_rows in out_classes.items():
+        o_ewc, o_mat, hazardous = o_key
+        for i_key, i_rows in in_classes.items():
+            i_ewc, i_mat = i_key
             rule = direct_rule(catalogue, o_ewc, o_mat, bool(hazardous), i_ewc, i_mat)
             if rule is None:
                 continue
-            if tree_out is None:
-                tree_out = cKDTree(xy_out[o_rows])
-            radius = float(min(out_limit[o_rows].max(), in_limit[i_rows].max())) * projection.inflate + 0.01
-            pairs = tree_out.sparse_distance_matrix(trees_in[(i_ewc, i_mat)], radius, output_type="ndarray")
-            lefts.append(o_rows[pairs["i"]])
-            rights.append(i_rows[pairs["j"]])
-            if rule not in rule_names:
-                rule_names.append(rule)
-            rules.append(np.full(len(pairs), rule_names.index(rule), dtype=np.int32))
+            if o_ewc and o_ewc == i_ewc:
+                add(join.pairs((o_key, "all"), o_rows, (i_key, "all"), i_rows), rule, True)
+            elif not hazardous:
+                add(join.pairs((o_key, "free"), o_rows[free[o_rows]], (i_key, "all"), i_rows), rule, False)
+                add(join.pairs((o_key, "waste"), o_rows[~free[o_rows]], (i_key, "authorised"), i_rows[authorised[i_rows]]), rule, False)
     if not lefts:
         return pd.DataFrame(columns=LINK_COLUMNS)
     li, ri = np.concatenate(lefts), np.concatenate(rights)
-    rule_of = np.array(rule_names, dtype=object)[np.concatenate(rules)]
-    col = {name: outputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "material_key", "status", "hazardous", "months_mask", "ref_unit", "quantity_ref")}
-    dst = {name: inputs[name].to_numpy() for name in ("id", "company", "lat", "lon", "ewc_key", "months_mask", "quantity_ref")}
-    authorised_in = inputs["authorised"].fillna(False).to_numpy(dtype=bool)
-    distance = haversine_km(col["lat"][li], col["lon"][li], dst["lat"][ri], dst["lon"][ri])
-    # Two blank codes declare nothing: a waste without a code needs an authorised receiver.
-    declared = (col["ewc_key"][li] == dst["ewc_key"][ri]) & (col["ewc_key"][li] != "")
-    hazardous = col["hazardous"][li].astype(bool)
-    # Surplus heat is energy, not a waste: the waste regulation does not apply.
-    energy_out = col["ref_unit"][li] == "MWh"
-    regulation = np.select(
-        [declared, hazardous, energy_out, col["status"][li] != "waste", authorised_in[ri]],
-        ["declared_code", "refused", "energy", "by_product", "authorised"],
-        default="refused",
-    )
-    keep = (
-        (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9)
-        & (regulation != "refused")
-        & (col["company"][li] != dst["company"][ri])
-    )
-    li, ri, rule_of, distance, regulation = li[keep], ri[keep], rule_of[keep], distance[keep], regulation[keep]
-    season_out, season_in = _season_share(col["months_mask"][li], dst["months_mask"][ri])
-    energy = col["ref_unit"][li] == "MWh"
-    out_qty, in_qty = col["quantity_ref"][li].astype(float), dst["quantity_ref"][ri].astype(float)
-    cap = np.where(energy, np.minimum(out_qty * season_out, in_qty * season_in), np.inf)
-    material = col["material_key"][li]
-    return pd.DataFrame(
-        {
-            "from_flow": col["id"][li], "to": dst["id"][ri], "from_kind": "output", "to_kind": "input",
-            "from_company": col["company"][li], "to_company": dst["company"][ri],
-            "material": np.where(material != "", material, None), "unit": col["ref_unit"][li],
-            "rule": rule_of, "regulation": regulation, "distance_km": distance,
-            "potential": np.minimum(np.minimum(out_qty, in_qty), cap), "cap": cap,
-            "facility_status": "",
-        }
-    )
+    rule_code, by_code = np.concatenate(rules), np.concatenate(declared)
+    company_codes = pd.factorize(np.concatenate([outputs["company"].to_numpy(dtype=object), inputs["company"].to_numpy(dtype=object)]))[0]
+    out_company, in_company = company_codes[: len(outputs)], company_codes[len(outputs):]
+    distance = pair_distance_km(out_at, li, in_at, ri)
+    keep = (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9) & (out_company[li] != in_company[ri])
+    li, ri, rule_code, by_code, distance = li[keep], ri[keep], rule_code[keep], by_code[keep], distance[keep]
+    regulation = np.where(by_code, 0, np.where(energy[li], 1, np.where(not_waste[li], 2, 3)))
+    season_out, season_in = _season_share(outputs["months_mask"].to_numpy()[li], inputs["months_mask"].to_numpy()[ri])
+    out_qty, in_qty = outputs["quantity_ref"].to_numpy(dtype=float)[li], inputs["quantity_ref"].to_numpy(dtype=float)[ri]
+    is_energy = energy[li]
+    cap = np.where(is_energy, np.minimum(out_qty * season_out, in_qty * season_in), np.inf)
+    material = outputs["material_key"].to_numpy(dtype=object)
+    columns: dict[str, Any] = {
+        "from_flow": _text(outputs["id"]).take(li), "to": _text(inputs["id"]).take(ri),
+        "from_kind": "output", "to_kind": "input",
+        "from_company": _text(outputs["company"]).take(li), "to_company": _text(inputs["company"]).take(ri),
+        "material": economics.text(np.where(material != "", material, None)).take(li),
+        "unit": _text(outputs["ref_unit"]).take(li),
+        "rule": economics.text(rule_names).take(rule_code),
+        "regulation": economics.text(REGULATIONS).take(regulation),
+        "distance_km": distance,
+        "potential": np.minimum(np.minimum(out_qty, in_qty), cap), "cap": cap,
+        "facility_status": "",
+    }
+    per_t = (outputs["ref_unit"].to_numpy(dtype=object) == "t")[li]
+    columns.update(economics.direct(catalogue, ends, li, ri, rule_names, rule_code, per_t))
+    return pd.DataFrame(columns)
+
+
+def _text(column: pd.Series) -> Any:
+    """A string column's array, to take from by position."""
+    return column.array if isinstance(column.dtype, pd.StringDtype) else economics.text(column.to_numpy(dtype=object))
 
 
 @cache
@@ -277,36 +370,40 @@ def _season_share(out_mask: np.ndarray, in_mask: np.ndarray) -> tuple[np.ndarray
 
 
 def _intake_links(
-    catalogue: Catalogue, projection: Projection, outputs: pd.DataFrame, facilities: pd.DataFrame
+    inventory: Inventory, projection: Projection, outputs: pd.DataFrame, facilities: pd.DataFrame, ends: economics.Ends
 ) -> pd.DataFrame:
+    """Outputs to the shared facilities that accept their material (never a hazardous waste)."""
+    catalogue = inventory.catalogue
+    kwh = inventory.parameter("methane_kwh_per_nm3")
     frames = []
-    usable = outputs[~outputs["hazardous"].to_numpy(dtype=bool)]
+    usable = ~outputs["hazardous"].to_numpy(dtype=bool)
     for ftype_key, sites in facilities.groupby("type"):
         ftype = catalogue.facility_types[str(ftype_key)]
         accepted = [a.material for a in ftype.accepts]
-        candidates = usable[usable["material_key"].isin(accepted)]
+        rows = np.flatnonzero(usable & outputs["material_key"].isin(accepted).to_numpy())
+        candidates = outputs.iloc[rows]
         i, j, distance = join_within(projection, candidates, sites, candidates["limit"].to_numpy(), sites["limit"].to_numpy())
         if not len(i):
             continue
         src, dst = candidates.iloc[i].reset_index(drop=True), sites.iloc[j].reset_index(drop=True)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "from_flow": src["id"], "to": dst["id"], "from_kind": "output", "to_kind": "facility",
-                    "from_company": src["company"], "to_company": dst["operator"].fillna(dst["id"]),
-                    "material": src["material_key"], "unit": src["ref_unit"],
-                    "rule": f"facility:{ftype_key}", "regulation": "facility",
-                    "distance_km": distance,
-                    "potential": np.minimum(src["quantity_ref"].to_numpy(), dst["capacity_ref"].to_numpy()),
-                    "cap": np.inf, "facility_status": dst["status"],
-                }
-            )
-        )
+        columns: dict[str, Any] = {
+            "from_flow": src["id"], "to": dst["id"], "from_kind": "output", "to_kind": "facility",
+            "from_company": src["company"], "to_company": dst["operator"].fillna(dst["id"]),
+            "material": src["material_key"], "unit": src["ref_unit"],
+            "rule": f"facility:{ftype_key}", "regulation": "facility",
+            "distance_km": distance,
+            "potential": np.minimum(src["quantity_ref"].to_numpy(), dst["capacity_ref"].to_numpy()),
+            "cap": np.inf, "facility_status": dst["status"],
+        }
+        per_t = (src["ref_unit"] == "t").to_numpy()
+        columns.update(economics.intake(catalogue, ends, rows[i], ftype, per_t, kwh))
+        frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
 
 
 def _product_links(
-    catalogue: Catalogue, projection: Projection, facilities: pd.DataFrame, inputs: pd.DataFrame, heat_km: float
+    catalogue: Catalogue, projection: Projection, facilities: pd.DataFrame, inputs: pd.DataFrame, heat_km: float,
+    ends: economics.Ends,
 ) -> pd.DataFrame:
     """Facility products to the inputs and facilities that can use them."""
     frames = []
@@ -321,22 +418,21 @@ def _product_links(
                 in_mat: direct_rule(catalogue, "", product.product, False, "", in_mat)
                 for in_mat in inputs["material_key"].unique()
             }
-            users = inputs[inputs["material_key"].map(rules).notna()]
+            used = np.flatnonzero(inputs["material_key"].map(rules).notna().to_numpy())
+            users = inputs.iloc[used]
             i, j, distance = join_within(projection, sites, users, site_limit, users["limit"].to_numpy())
             if len(i):
                 src, dst = sites.iloc[i].reset_index(drop=True), users.iloc[j].reset_index(drop=True)
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "from_flow": src["id"], "to": dst["id"], "from_kind": "facility", "to_kind": "input",
-                            "from_company": src["operator"].fillna(src["id"]), "to_company": dst["company"],
-                            "material": product.product, "unit": material.unit,
-                            "rule": dst["material_key"].map(rules).to_numpy(), "regulation": "product",
-                            "distance_km": distance, "potential": dst["quantity_ref"].to_numpy(),
-                            "cap": np.inf, "facility_status": src["status"],
-                        }
-                    )
-                )
+                columns: dict[str, Any] = {
+                    "from_flow": src["id"], "to": dst["id"], "from_kind": "facility", "to_kind": "input",
+                    "from_company": src["operator"].fillna(src["id"]), "to_company": dst["company"],
+                    "material": product.product, "unit": material.unit,
+                    "rule": dst["material_key"].map(rules).to_numpy(), "regulation": "product",
+                    "distance_km": distance, "potential": dst["quantity_ref"].to_numpy(),
+                    "cap": np.inf, "facility_status": src["status"],
+                }
+                columns.update(economics.product(catalogue, ends, used[j], material))
+                frames.append(pd.DataFrame(columns))
             # Facility to facility: a product another facility accepts (chips -> boiler).
             takers = [k for k, t in catalogue.facility_types.items() if product.product in {a.material for a in t.accepts}]
             downstream = facilities[facilities["type"].isin(takers)]
@@ -345,34 +441,22 @@ def _product_links(
             if keep.any():
                 src = sites.iloc[i[keep]].reset_index(drop=True)
                 dst = downstream.iloc[j[keep]].reset_index(drop=True)
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "from_flow": src["id"], "to": dst["id"], "from_kind": "facility", "to_kind": "facility",
-                            "from_company": src["operator"].fillna(src["id"]), "to_company": dst["operator"].fillna(dst["id"]),
-                            "material": product.product, "unit": material.unit,
-                            "rule": "facility:" + dst["type"].astype(str), "regulation": "product",
-                            "distance_km": distance[keep], "potential": dst["capacity_ref"].to_numpy(),
-                            "cap": np.inf,
-                            "facility_status": np.where((src["status"] == "candidate") | (dst["status"] == "candidate"), "candidate", "existing"),
-                        }
-                    )
-                )
+                columns = {
+                    "from_flow": src["id"], "to": dst["id"], "from_kind": "facility", "to_kind": "facility",
+                    "from_company": src["operator"].fillna(src["id"]), "to_company": dst["operator"].fillna(dst["id"]),
+                    "material": product.product, "unit": material.unit,
+                    "rule": "facility:" + dst["type"].astype(str), "regulation": "product",
+                    "distance_km": distance[keep], "potential": dst["capacity_ref"].to_numpy(),
+                    "cap": np.inf,
+                    "facility_status": np.where((src["status"] == "candidate") | (dst["status"] == "candidate"), "candidate", "existing"),
+                }
+                columns.update(economics.product(catalogue, ends, None, material))
+                frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
 
 
+
 # --- facility tables -----------------------------------------------------------
-
-
-def product_yield(catalogue: Catalogue, material: Material, basis: str, factor: float, kwh_per_nm3: float) -> float:
-    """Units of product per unit of intake, from the catalogue's figures."""
-    if basis == "mass" or basis == "energy":
-        return factor
-    if basis == "lhv":
-        return value_of(material.lhv_mwh_per_t) * factor
-    if basis == "methane":
-        return value_of(material.methane_nm3_per_t) * kwh_per_nm3 / 1000 * factor
-    raise ValueError(f"unknown yield basis {basis}")
 
 
 def facility_tables(inventory: Inventory, facilities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -386,7 +470,7 @@ def facility_tables(inventory: Inventory, facilities: pd.DataFrame) -> tuple[pd.
         for acceptance in ftype.accepts:
             material = catalogue.materials[acceptance.material]
             for product in ftype.products:
-                value = product_yield(catalogue, material, product.basis, product.factor.value, kwh)
+                value = product_yield(material, product.basis, product.factor.value, kwh)
                 if value > 0:
                     yields.append((row.id, acceptance.material, product.product, value))
             if acceptance.max_share is not None:
@@ -415,155 +499,6 @@ def _declared_outlets(text: object) -> list[str] | None:
         return None
     parts = [p.strip() for p in text.split(";") if p.strip()]
     return [] if any(p in NO_OUTLET for p in parts) else parts
-
-
-# --- economics -------------------------------------------------------------------
-
-
-def _economics(
-    inventory: Inventory, links: pd.DataFrame, outputs: pd.DataFrame, inputs: pd.DataFrame, facilities: pd.DataFrame
-) -> pd.DataFrame:
-    """Per unit on each link: value (EUR), CO2e avoided (kg), jobs created.
-
-    Transport is not included here: the optimiser charges it per tonne-km.
-    """
-    catalogue = inventory.catalogue
-    if links.empty:
-        return links.assign(
-            today_route="", route="", activity="", disposal_eur_per_unit=0.0, purchase_eur_per_unit=0.0,
-            value_eur_per_unit=0.0, co2e_kg_per_unit=0.0, jobs_per_unit=0.0,
-        )
-    mats = catalogue.materials
-    jobs = {k: a.jobs_per_kt.value / 1000 for k, a in catalogue.activities.items()}
-    out = outputs.set_index("id")
-    inp = inputs.set_index("id")
-    # Today's route and what it costs and emits, for each output.
-    default_route = {k: m.default_route for k, m in mats.items()}
-    today = out["route"].fillna(out["material_key"].map(default_route)).fillna("landfill")
-    disposal = out["cost_eur_per_t"].astype(float).fillna(
-        pd.Series(_on_pairs(out["material_key"], today, lambda m, r: _route_figure(mats.get(m), "disposal", r)), index=out.index, dtype=float)
-    )
-    emitted = pd.Series(_on_pairs(out["material_key"], today, lambda m, r: _route_figure(mats.get(m), "co2e", r)), index=out.index, dtype=float)
-    baseline_jobs = today.map(jobs).fillna(0.0)
-    # What each input pays today for what it needs.
-    price = {k: value_of(m.price_eur_per_unit) for k, m in mats.items()}
-    purchase = inp["cost_eur_per_t"].astype(float).fillna(inp["material_key"].map(price).fillna(0.0))
-
-    from_output = links["from_kind"] == "output"
-    to_input = links["to_kind"] == "input"
-    direct = from_output & to_input
-    intake = from_output & (links["to_kind"] == "facility")
-    product = links["from_kind"] == "facility"
-
-    def material_route(material: str, rule: str) -> str:
-        if rule in catalogue.rules:
-            return catalogue.rules[rule].route
-        return mats[material].direct_route if material in mats else "recycling"
-
-    def material_activity(material: str, rule: str) -> str:
-        if rule in catalogue.rules:
-            return catalogue.rules[rule].activity
-        return mats[material].direct_activity if material in mats else "collection"
-
-    ftypes = facilities.set_index("id")["type"]
-    route = pd.Series("", index=links.index, dtype=object)
-    activity = pd.Series("", index=links.index, dtype=object)
-    material = links["material"].fillna("")
-    route[direct] = _on_pairs(material[direct], links.loc[direct, "rule"], material_route)
-    activity[direct] = _on_pairs(material[direct], links.loc[direct, "rule"], material_activity)
-    types = catalogue.facility_types
-    intake_types = links.loc[intake, "to"].map(ftypes)
-    route[intake] = intake_types.map({k: t.route for k, t in types.items()})
-    activity[intake] = intake_types.map({k: t.activity for k, t in types.items()})
-    route[product] = "reuse"
-    activity[product] = ""
-    new_emissions = pd.Series(_on_pairs(material, route, lambda m, r: _route_figure(mats.get(m), "co2e", r)), index=links.index, dtype=float)
-    process = intake_types.map({k: t.process_co2e_kg_per_unit.value for k, t in types.items()})
-    opex = intake_types.map({k: t.opex_eur_per_unit.value for k, t in types.items()})
-    credit = material.map({k: value_of(m.substitution_co2e_kg_per_unit) for k, m in mats.items()}).fillna(0.0)
-    # One lookup of each end's position, then plain array takes (ids are strings).
-    src = out.index.get_indexer(links["from_flow"])
-    dst = inp.index.get_indexer(links["to"])
-
-    def at(values: pd.Series, where: np.ndarray, missing: float | str) -> pd.Series:
-        array = np.append(values.to_numpy(dtype=object), missing)  # position -1 -> missing
-        return pd.Series(array[where], index=links.index)
-
-    src_disposal = at(disposal, src, np.nan).astype(float)
-    src_emitted = at(emitted, src, np.nan).astype(float)
-    src_jobs = at(baseline_jobs, src, np.nan).astype(float)
-    src_today = at(today, src, "")
-    dst_purchase = at(purchase, dst, 0.0).astype(float)
-    per_t = links["unit"] == "t"
-    new_jobs = activity.map(jobs).fillna(0.0)
-
-    value = pd.Series(0.0, index=links.index)
-    value[direct] = src_disposal[direct] + dst_purchase[direct]
-    value[intake] = src_disposal[intake] - opex
-    value[product & to_input] = dst_purchase[product & to_input]
-    co2 = pd.Series(0.0, index=links.index)
-    co2[direct] = src_emitted[direct] - new_emissions[direct]
-    co2[intake] = src_emitted[intake] - process
-    # A facility doing what today's route already does (green waste already
-    # composted elsewhere) earns no new credit for its products: take back
-    # what its products will be credited.
-    kwh = inventory.parameter("methane_kwh_per_nm3")
-    same_route = src_today[intake].to_numpy() == route[intake].to_numpy()
-    already = _on_pairs(intake_types, material[intake], lambda t, m: _product_credit(catalogue, types[t], m, kwh))
-    co2[intake] = co2[intake] - np.where(same_route, already.astype(float), 0.0)
-    co2[product & to_input] = credit[product & to_input]
-    # Jobs: the new local activity's, less those of today's route. Where today's
-    # route is disposal (landfill, incineration) those jobs disappear; where the
-    # material already feeds another chain, a local exchange counts only what it
-    # adds beyond that chain, never a loss.
-    net = new_jobs - src_jobs
-    disposal_today = src_today.isin(DISPOSAL_ROUTES)
-    net = net.where(disposal_today, net.clip(lower=0.0))
-    job = pd.Series(0.0, index=links.index)
-    job[from_output] = net[from_output].where(per_t[from_output], 0.0)
-    disposal_avoided = src_disposal.where(from_output, 0.0).fillna(0.0)
-    purchase_avoided = dst_purchase.where(to_input, 0.0).fillna(0.0)
-    return links.assign(
-        today_route=src_today.where(from_output, ""),
-        route=route, activity=activity,
-        disposal_eur_per_unit=disposal_avoided, purchase_eur_per_unit=purchase_avoided,
-        value_eur_per_unit=value.fillna(0.0), co2e_kg_per_unit=co2.fillna(0.0), jobs_per_unit=job.fillna(0.0),
-    )
-
-
-def _on_pairs(first: pd.Series, second: pd.Series, function: Callable[[Any, Any], Any]) -> np.ndarray:
-    """`function` on each distinct (first, second) pair, spread back to every row:
-    a few dozen calls however many links there are."""
-    if len(first) == 0:
-        return np.empty(0, dtype=object)
-    codes_a, uniques_a = pd.factorize(first.to_numpy(dtype=object), use_na_sentinel=False)
-    codes_b, uniques_b = pd.factorize(second.to_numpy(dtype=object), use_na_sentinel=False)
-    pair = codes_a.astype(np.int64) * len(uniques_b) + codes_b
-    distinct, inverse = np.unique(pair, return_inverse=True)
-    values = np.array(
-        [function(uniques_a[p // len(uniques_b)], uniques_b[p % len(uniques_b)]) for p in distinct], dtype=object
-    )
-    result: np.ndarray = values[inverse]
-    return result
-
-
-def _product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
-    """CO2e credited to a facility's products per unit of this intake."""
-    if material not in catalogue.materials:
-        return 0.0
-    total = 0.0
-    for product in ftype.products:
-        made = product_yield(catalogue, catalogue.materials[material], product.basis, product.factor.value, kwh_per_nm3)
-        total += made * value_of(catalogue.materials[product.product].substitution_co2e_kg_per_unit)
-    return total
-
-
-def _route_figure(material: Material | None, kind: str, route: str) -> float:
-    if material is None:
-        return 0.0
-    table = material.disposal_cost_eur_per_unit if kind == "disposal" else material.co2e_kg_per_unit
-    figure = table.get(route)  # type: ignore[call-overload]
-    return float(figure.value) if figure is not None else 0.0
 
 
 # --- the graph -------------------------------------------------------------------
