@@ -53,25 +53,28 @@ def normalise(codes: pd.Series) -> pd.DataFrame:
     `starred` (an asterisk was written), `well_formed`, `known` (in the
     List) and `hazardous` (asterisk or List flag).
     """
-    text = codes.fillna("").astype(str).str.strip()
+    # A column repeats a few hundred codes: work on the distinct ones, then spread back.
+    positions, distinct = pd.factorize(codes.fillna("").astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    text = pd.Series(distinct, dtype=object).str.strip()
     starred = text.str.endswith("*")
     digits = text.str.rstrip("*").str.replace(r"[\s.]", "", regex=True)
-    well_formed = digits.str.fullmatch(r"\d{6}")
-    canonical = (digits.str[:2] + " " + digits.str[2:4] + " " + digits.str[4:]).where(
-        well_formed, ""
-    )
+    well_formed = digits.str.fullmatch(r"\d{6}").fillna(False).astype(bool)
+    canonical = (digits.str[:2] + " " + digits.str[2:4] + " " + digits.str[4:]).where(well_formed, "")
     entries = list_of_waste()
     hazardous_codes = {code for code, entry in entries.items() if entry.hazardous}
-    return pd.DataFrame(
+    blank = text == ""
+    table = pd.DataFrame(
         {
-            "ewc": canonical,
+            "ewc": canonical.astype("str"),
             "starred": starred & well_formed,
-            "well_formed": well_formed | (text == ""),
-            "known": canonical.isin(entries.keys()) | (text == ""),
+            "well_formed": well_formed | blank,
+            "known": canonical.isin(entries.keys()) | blank,
             "hazardous": (starred & well_formed) | canonical.isin(hazardous_codes),
-        },
-        index=codes.index,
+        }
     )
+    spread = table.take(positions)
+    spread.index = codes.index
+    return spread
 
 
 def display(code: str, hazardous: bool) -> str:

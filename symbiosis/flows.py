@@ -19,8 +19,9 @@ import difflib
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -392,30 +393,39 @@ def _read_table(
     raw = pd.DataFrame(rows, columns=header, dtype=object)
     raw.index = pd.Index(lines, name="line")
     normal = _normalise(raw, model)
-    columns = list(normal.columns)
-    # Plain dicts straight from the object arrays: 3x faster than to_dict("records").
-    records = [dict(zip(columns, values, strict=True)) for values in zip(*(normal[c].to_numpy(dtype=object) for c in columns), strict=True)]
-    adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
-    try:
-        models = adapter.validate_python(records)
-        valid = raw.index
-    except ValidationError as exc:
-        rejected: set[int] = set()
-        for error in exc.errors():
-            row, column = int(error["loc"][0]), str(error["loc"][1])
-            rejected.add(row)
-            problems.append(_from_pydantic(error, name, lines[row], column))
-        keep = [i for i in range(len(records)) if i not in rejected]
-        models = adapter.validate_python([records[i] for i in keep])
-        valid = raw.index[keep]
-    validated = pd.DataFrame.from_records(
-        adapter.dump_python(models), columns=list(model.model_fields)
-    )
-    validated.index = valid
+    # Each column against its field's type: the same checks and errors as the
+    # row model (the models have no cross-field rules), without one dict per row.
+    values: dict[str, list[Any]] = {}
+    rejected: set[int] = set()
+    for column, info in model.model_fields.items():
+        given = normal[column].tolist() if column in normal else [info.get_default()] * len(raw)
+        try:
+            values[column] = _column_adapter(model, column).validate_python(given)
+        except ValidationError as exc:
+            for error in exc.errors():
+                row = int(error["loc"][0])
+                rejected.add(row)
+                problems.append(_from_pydantic(error, name, lines[row], column))
+    keep = np.ones(len(raw), dtype=bool)
+    if rejected:
+        keep[sorted(rejected)] = False
+        for column in model.model_fields:
+            given = normal[column][keep].tolist() if column in normal else [model.model_fields[column].get_default()] * int(keep.sum())
+            values[column] = _column_adapter(model, column).validate_python(given)
+    validated = pd.DataFrame(values, columns=list(model.model_fields))
+    validated.index = raw.index[keep]
     extra = [column for column in header if column not in model.model_fields]
     if extra:
-        validated = pd.concat([validated, raw.loc[valid, extra]], axis=1)
+        validated = pd.concat([validated, raw.loc[keep, extra].set_axis(validated.index)], axis=1)
     return validated.reset_index()
+
+
+@cache
+def _column_adapter(model: type[Row], column: str) -> TypeAdapter[list[Any]]:
+    """A validator for one column: the field's type and constraints, over a list."""
+    info = model.model_fields[column]
+    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(list[kind])
 
 
 def _declared_ids(path: Path) -> frozenset[str]:
@@ -430,10 +440,53 @@ def _declared_ids(path: Path) -> frozenset[str]:
     return frozenset(row[position].strip() for row in rows)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def _split_csv(
     text: str, name: str
 ) -> tuple[list[str] | None, list[list[str]], list[int], list[Problem]]:
-    """Rows with the line each starts on; rows of the wrong width are reported."""
+    """Rows with the line each starts on; rows of the wrong width are reported.
+
+    Without quotes every record is one line: the csv module then reads the
+    whole text in one call, and cells are stripped only if some need it."""
+    if '"' in text or _LONE_CR.search(text):
+        return _split_quoted_csv(text, name)
+    records = list(csv.reader(io.StringIO(text)))
+    if _has_edge_space(text):
+        records = [[cell.strip() for cell in record] for record in records]
+    numbered = [(line, record) for line, record in enumerate(records, start=1) if any(record)]
+    if not numbered:
+        return None, [], [], []
+    header = numbered[0][1]
+    width = len(header)
+    rows = [record for _, record in numbered[1:] if len(record) == width]
+    lines = [line for line, record in numbered[1:] if len(record) == width]
+    problems = [
+        problem(MESSAGES, "field_count", name, line, found=len(record), expected=width)
+        for line, record in numbered[1:]
+        if len(record) != width
+    ]
+    return header, rows, lines, problems
+
+
+@cache
+def _spaces() -> tuple[str, ...]:
+    """Every character `str.strip` removes, but the plain space and the newline."""
+    return tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+
+
+def _has_edge_space(text: str) -> bool:
+    """Whether some cell may start or end with white space (a quick, safe over-estimate)."""
+    if text.startswith(" ") or text.endswith(" ") or any(c in text for c in _spaces()):
+        return True
+    return any(pair in text for pair in (", ", " ,", "\n ", " \n"))
+
+
+def _split_quoted_csv(
+    text: str, name: str
+) -> tuple[list[str] | None, list[list[str]], list[int], list[Problem]]:
+    """The csv module's reading, for quoted cells (commas or line breaks inside)."""
     reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -457,43 +510,54 @@ def _split_csv(
     return header, rows, lines, problems
 
 
-def _normalise(raw: pd.DataFrame, model: type[Row]) -> pd.DataFrame:
-    """Vectorised clean-up before validation: blanks, decimal commas, words."""
-    out = pd.DataFrame(index=raw.index)
+def _normalise(raw: pd.DataFrame, model: type[Row]) -> dict[str, np.ndarray]:
+    """Vectorised clean-up before validation: blanks, decimal commas, words.
+
+    Word columns repeat a few values: each distinct value is cleaned once."""
+    out: dict[str, np.ndarray] = {}
     for name, info in model.model_fields.items():
         if name not in raw.columns:
             continue
-        column = raw[name].astype(object)  # stripped when split; object dtype keeps .str fast
+        column = raw[name].to_numpy(dtype=object)  # stripped when split
         blank = column == ""
         kind = repr(info.annotation)
         if "float" in kind or "int" in kind:
             column = _numeric_text(column)
         elif "bool" in kind:
-            lowered = column.str.lower()
-            column = lowered.map(lambda v: "true" if v in _TRUE else "false" if v in _FALSE else v)
+            column = _on_distinct(column, lambda v: "true" if v.lower() in _TRUE else "false" if v.lower() in _FALSE else v)
         elif name == "unit":
-            column = column.map(lambda v: _UNIT_SPELLINGS.get(v.lower(), v))
+            column = _on_distinct(column, lambda v: _UNIT_SPELLINGS.get(v.lower(), v))
         elif name in {"direction", "status", "route", "type"}:
-            column = column.str.lower()
+            column = _on_distinct(column, str.lower)
         default = info.get_default() if not info.is_required() else None
         # A blank cell means "not given": the model's default, else None.
         filler = None if default is None else str(default).lower() if isinstance(default, bool) else default
-        out[name] = column.where(~blank, filler)
-    return out.astype(object).where(out.notna(), None)
+        out[name] = np.asarray(np.where(blank, filler, column), dtype=object)
+    return out
 
 
-def _numeric_text(column: pd.Series) -> pd.Series:
+def _on_distinct(column: np.ndarray, function: Callable[[str], str]) -> np.ndarray:
+    """`function` on each distinct cell, spread back to every row."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    cleaned = np.array([function(v) for v in distinct], dtype=object)
+    result: np.ndarray = cleaned[codes]
+    return result
+
+
+def _numeric_text(column: np.ndarray) -> np.ndarray:
     """`"1 234,5"` -> `"1234.5"`; anything else is left for validation to reject.
 
     Only cells that do not already parse as numbers (in C) are rewritten."""
-    odd = pd.to_numeric(column, errors="coerce").isna() & (column != "")
+    odd = np.isnan(pd.to_numeric(column, errors="coerce").astype(float)) & (column != "")
     if not odd.any():
         return column
-    text = column[odd].astype(object)
+    text = pd.Series(column[odd], dtype=object)
     compact = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    comma = compact.str.fullmatch(r"[-+]?\d*,\d+")
+    comma = compact.str.fullmatch(r"[-+]?\d*,\d+").fillna(False).astype(bool)
     fixed = compact.where(~comma, compact.str.replace(",", ".", regex=False))
-    return column.where(~odd, fixed)
+    result = column.copy()
+    result[odd] = fixed.to_numpy(dtype=object)
+    return result
 
 
 def _empty_frame(model: type[Row]) -> pd.DataFrame:
