@@ -276,7 +276,8 @@ def load_inventory(folder: Path | str, catalogue: Catalogue | None = None) -> In
         raise InputError([problem(MESSAGES, "not_a_folder", str(root), path=root)])
     problems: list[Problem] = []
     territory = _read_territory(root / "territory.toml", problems)
-    companies = _read_table(root / "companies.csv", Company, ("id", "name", "lat", "lon"), problems)
+    company_rows = _read_rows(root / "companies.csv", ("id", "name", "lat", "lon"), problems)
+    companies = None if company_rows is None else _validated(company_rows, Company, "companies.csv", problems)
     flows = _read_table(
         root / "flows.csv", Flow, ("id", "company", "direction", "quantity", "unit"), problems
     )
@@ -293,7 +294,7 @@ def load_inventory(folder: Path | str, catalogue: Catalogue | None = None) -> In
     )
     # Ids of every company row, valid or not: a flow of a company whose latitude
     # is wrong is not also reported as pointing to an unknown company.
-    company_ids = _declared_ids(root / "companies.csv")
+    company_ids = frozenset() if company_rows is None else frozenset(company_rows["id"].str.strip())
     if companies is not None:
         problems += _duplicate_ids(companies, "companies.csv")
     if flows is not None:
@@ -363,6 +364,12 @@ def _read_table(
     path: Path, model: type[Row], required: Sequence[str], problems: list[Problem]
 ) -> pd.DataFrame | None:
     """Read one CSV table into a validated frame, or None if it cannot be read."""
+    rows = _read_rows(path, required, problems)
+    return None if rows is None else _validated(rows, model, path.name, problems)
+
+
+def _read_rows(path: Path, required: Sequence[str], problems: list[Problem]) -> pd.DataFrame | None:
+    """The table's cells as text, indexed by line, or None if its shape is wrong."""
     name = path.name
     if not path.exists():
         problems.append(problem(MESSAGES, "missing_file", name))
@@ -392,6 +399,12 @@ def _read_table(
         return None
     raw = pd.DataFrame(rows, columns=header, dtype=object)
     raw.index = pd.Index(lines, name="line")
+    return raw
+
+
+def _validated(raw: pd.DataFrame, model: type[Row], name: str, problems: list[Problem]) -> pd.DataFrame:
+    """Rows that pass the model, typed; each failing cell becomes a problem."""
+    lines = raw.index.tolist()
     normal = _normalise(raw, model)
     # Each column against its field's type: the same checks and errors as the
     # row model (the models have no cross-field rules), without one dict per row.
@@ -414,7 +427,7 @@ def _read_table(
             values[column] = _column_adapter(model, column).validate_python(given)
     validated = pd.DataFrame(values, columns=list(model.model_fields))
     validated.index = raw.index[keep]
-    extra = [column for column in header if column not in model.model_fields]
+    extra = [column for column in raw.columns if column not in model.model_fields]
     if extra:
         validated = pd.concat([validated, raw.loc[keep, extra].set_axis(validated.index)], axis=1)
     return validated.reset_index()
@@ -426,18 +439,6 @@ def _column_adapter(model: type[Row], column: str) -> TypeAdapter[list[Any]]:
     info = model.model_fields[column]
     kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return TypeAdapter(list[kind])
-
-
-def _declared_ids(path: Path) -> frozenset[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
-    header, rows, _, _ = _split_csv(text, path.name)
-    if header is None or "id" not in [c.strip() for c in header]:
-        return frozenset()
-    position = [c.strip() for c in header].index("id")
-    return frozenset(row[position].strip() for row in rows)
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
