@@ -408,23 +408,22 @@ def _validated(raw: pd.DataFrame, model: type[Row], name: str, problems: list[Pr
     normal = _normalise(raw, model)
     # Each column against its field's type: the same checks and errors as the
     # row model (the models have no cross-field rules), without one dict per row.
+    given = {
+        column: normal[column] if column in normal else np.array([info.get_default()] * len(raw), dtype=object)
+        for column, info in model.model_fields.items()
+    }
     values: dict[str, list[Any]] = {}
-    rejected: set[int] = set()
-    for column, info in model.model_fields.items():
-        given = normal[column].tolist() if column in normal else [info.get_default()] * len(raw)
+    keep = np.ones(len(raw), dtype=bool)
+    for column, cells in given.items():
         try:
-            values[column] = _column_adapter(model, column).validate_python(given)
+            values[column] = _column_adapter(model, column).validate_python(cells.tolist())
         except ValidationError as exc:
             for error in exc.errors():
                 row = int(error["loc"][0])
-                rejected.add(row)
+                keep[row] = False
                 problems.append(_from_pydantic(error, name, lines[row], column))
-    keep = np.ones(len(raw), dtype=bool)
-    if rejected:
-        keep[sorted(rejected)] = False
-        for column in model.model_fields:
-            given = normal[column][keep].tolist() if column in normal else [model.model_fields[column].get_default()] * int(keep.sum())
-            values[column] = _column_adapter(model, column).validate_python(given)
+    if not keep.all():  # the rows left all pass: validate them again for their typed values
+        values = {column: _column_adapter(model, column).validate_python(cells[keep].tolist()) for column, cells in given.items()}
     validated = pd.DataFrame(values, columns=list(model.model_fields))
     validated.index = raw.index[keep]
     extra = [column for column in raw.columns if column not in model.model_fields]
@@ -447,16 +446,9 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 def _split_csv(
     text: str, name: str
 ) -> tuple[list[str] | None, list[list[str]], list[int], list[Problem]]:
-    """Rows with the line each starts on; rows of the wrong width are reported.
-
-    Without quotes every record is one line: the csv module then reads the
-    whole text in one call, and cells are stripped only if some need it."""
-    if '"' in text or _LONE_CR.search(text):
-        return _split_quoted_csv(text, name)
-    records = list(csv.reader(io.StringIO(text)))
-    if _has_edge_space(text):
-        records = [[cell.strip() for cell in record] for record in records]
-    numbered = [(line, record) for line, record in enumerate(records, start=1) if any(record)]
+    """Rows with the line each starts on; rows of the wrong width are reported."""
+    quoted = '"' in text or _LONE_CR.search(text)
+    numbered = _quoted_records(text) if quoted else _plain_records(text)
     if not numbered:
         return None, [], [], []
     header = numbered[0][1]
@@ -484,31 +476,28 @@ def _has_edge_space(text: str) -> bool:
     return any(pair in text for pair in (", ", " ,", "\n ", " \n"))
 
 
-def _split_quoted_csv(
-    text: str, name: str
-) -> tuple[list[str] | None, list[list[str]], list[int], list[Problem]]:
-    """The csv module's reading, for quoted cells (commas or line breaks inside)."""
+def _plain_records(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank records, stripped, with their line: without quotes every record
+    is one line, so the csv module reads the whole text in one call, and cells
+    are stripped only if some need it."""
+    records = list(csv.reader(io.StringIO(text)))
+    if _has_edge_space(text):
+        records = [[cell.strip() for cell in record] for record in records]
+    return [(line, record) for line, record in enumerate(records, start=1) if any(record)]
+
+
+def _quoted_records(text: str) -> list[tuple[int, list[str]]]:
+    """The same, when quoted cells may hold commas or line breaks: each record
+    is numbered by the line it starts on."""
     reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    problems: list[Problem] = []
+    numbered: list[tuple[int, list[str]]] = []
     start = 1
     for record in reader:
         line, start = start, reader.line_num + 1
-        if not record or all(not cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = record
-            continue
-        if len(record) != len(header):
-            problems.append(
-                problem(MESSAGES, "field_count", name, line, found=len(record), expected=len(header))
-            )
-            continue
-        rows.append([cell.strip() for cell in record])
-        lines.append(line)
-    return header, rows, lines, problems
+        cells = [cell.strip() for cell in record]
+        if any(cells):
+            numbered.append((line, cells))
+    return numbered
 
 
 def _normalise(raw: pd.DataFrame, model: type[Row]) -> dict[str, np.ndarray]:
