@@ -57,15 +57,6 @@ class Match:
 # --- geometry ------------------------------------------------------------------
 
 
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in km, element-wise."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    distance: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return distance
-
-
 @dataclass(frozen=True)
 class Projection:
     """Equirectangular projection about the territory's mean latitude.
@@ -91,32 +82,6 @@ class Projection:
         return np.column_stack([x, y])
 
 
-def join_within(
-    projection: Projection,
-    left: pd.DataFrame,
-    right: pd.DataFrame,
-    left_limit: np.ndarray,
-    right_limit: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions (i, j) and distances of left/right rows within both limits."""
-    empty = np.empty(0, dtype=np.int64)
-    if left.empty or right.empty:
-        return empty, empty, np.empty(0)
-    radius = float(min(left_limit.max(), right_limit.max()))
-    tree_left = cKDTree(projection.xy(left["lat"].to_numpy(), left["lon"].to_numpy()))
-    tree_right = cKDTree(projection.xy(right["lat"].to_numpy(), right["lon"].to_numpy()))
-    pairs = tree_left.sparse_distance_matrix(
-        tree_right, radius * projection.inflate + 0.01, output_type="ndarray"
-    )
-    i, j = pairs["i"], pairs["j"]
-    distance = haversine_km(
-        left["lat"].to_numpy()[i], left["lon"].to_numpy()[i],
-        right["lat"].to_numpy()[j], right["lon"].to_numpy()[j],
-    )
-    keep = distance <= np.minimum(left_limit[i], right_limit[j]) + 1e-9
-    return i[keep], j[keep], distance[keep]
-
-
 @dataclass(frozen=True)
 class Points:
     """Positions prepared once: planar coordinates for the KD-trees, radians
@@ -139,6 +104,28 @@ def pair_distance_km(a: Points, i: np.ndarray, b: Points, j: np.ndarray) -> np.n
     h = np.sin((b.lat[j] - a.lat[i]) / 2) ** 2 + a.cos_lat[i] * b.cos_lat[j] * np.sin((b.lon[j] - a.lon[i]) / 2) ** 2
     distance: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return distance
+
+
+def join_within(
+    projection: Projection,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    left_limit: np.ndarray,
+    right_limit: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions (i, j) and distances of left/right rows within both limits."""
+    empty = np.empty(0, dtype=np.int64)
+    if left.empty or right.empty:
+        return empty, empty, np.empty(0)
+    radius = float(min(left_limit.max(), right_limit.max()))
+    left_at, right_at = Points.of(projection, left), Points.of(projection, right)
+    pairs = cKDTree(left_at.xy).sparse_distance_matrix(
+        cKDTree(right_at.xy), radius * projection.inflate + 0.01, output_type="ndarray"
+    )
+    i, j = pairs["i"], pairs["j"]
+    distance = pair_distance_km(left_at, i, right_at, j)
+    keep = distance <= np.minimum(left_limit[i], right_limit[j]) + 1e-9
+    return i[keep], j[keep], distance[keep]
 
 
 BAND_RATIO = 1.25
@@ -453,7 +440,6 @@ def _product_links(
                 columns.update(economics.product(catalogue, ends, None, material))
                 frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
-
 
 
 # --- facility tables -----------------------------------------------------------
