@@ -38,8 +38,6 @@ class Ends:
 
     today: Any
     """Output: today's route (string array)."""
-    today_key: np.ndarray
-    """Output: today's route as an object array, for comparisons."""
     disposal: np.ndarray
     """Output: what today's route costs the sender, EUR per unit."""
     emitted: np.ndarray
@@ -71,10 +69,8 @@ class Ends:
             inputs["material_key"].map(price).astype(float).fillna(0.0)
         )
         codes, uniques = pd.factorize(material.to_numpy(dtype=object), use_na_sentinel=False)
-        today_key = today.to_numpy(dtype=object)
         return cls(
-            today=text(today_key),
-            today_key=today_key,
+            today=text(today),
             disposal=disposal.to_numpy(dtype=float),
             emitted=emitted,
             baseline_jobs=today.map(jobs).astype(float).fillna(0.0).to_numpy(dtype=float),
@@ -136,12 +132,12 @@ def intake(
     # composted elsewhere) earns no new credit for its products: take back
     # what its products will be credited.
     already = np.array([product_credit(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)
-    same_route = ends.today_key[src] == ftype.route
-    co2 = ends.emitted[src] - ftype.process_co2e_kg_per_unit.value
-    co2 = co2 - np.where(same_route, already[ends.material_code[src]] if len(already) else 0.0, 0.0)
+    today = ends.today.take(src)
+    same_route = np.asarray(today == ftype.route, dtype=bool)
+    co2 = ends.emitted[src] - ftype.process_co2e_kg_per_unit.value - np.where(same_route, already[ends.material_code[src]], 0.0)
     new_jobs = np.full(len(src), jobs.get(ftype.activity, 0.0))
     return {
-        "today_route": ends.today.take(src),
+        "today_route": today,
         "route": ftype.route,
         "activity": ftype.activity,
         "disposal_eur_per_unit": ends.disposal[src],
@@ -152,7 +148,7 @@ def intake(
     }
 
 
-def product(catalogue: Catalogue, ends: Ends, dst: np.ndarray | None, made: Material) -> Columns:
+def product(ends: Ends, dst: np.ndarray | None, made: Material) -> Columns:
     """A facility's product: to an input it replaces a purchase and earns the
     product's substitution credit; to another facility it is an intermediate."""
     to_input = dst is not None

@@ -418,7 +418,7 @@ def _product_links(
                     "distance_km": distance, "potential": dst["quantity_ref"].to_numpy(),
                     "cap": np.inf, "facility_status": src["status"],
                 }
-                columns.update(economics.product(catalogue, ends, used[j], material))
+                columns.update(economics.product(ends, used[j], material))
                 frames.append(pd.DataFrame(columns))
             # Facility to facility: a product another facility accepts (chips -> boiler).
             takers = [k for k, t in catalogue.facility_types.items() if product.product in {a.material for a in t.accepts}]
@@ -437,7 +437,7 @@ def _product_links(
                     "cap": np.inf,
                     "facility_status": np.where((src["status"] == "candidate") | (dst["status"] == "candidate"), "candidate", "existing"),
                 }
-                columns.update(economics.product(catalogue, ends, None, material))
+                columns.update(economics.product(ends, None, material))
                 frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
 
