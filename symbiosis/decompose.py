@@ -117,19 +117,10 @@ def components(found: Match, keep: np.ndarray | None = None) -> Parts:
 def network(found: Match, parts: Parts, rows: np.ndarray, quantity: np.ndarray) -> netflow.Network:
     """The transportation problem of some output-to-input links, from the node codes (no string work)."""
     links = found.links
-    outputs, tail = np.unique(parts.tail[rows], return_inverse=True)
-    inputs, head = np.unique(parts.head[rows], return_inverse=True)
-    mass = (links["unit"].to_numpy()[rows] == "t")
-    return netflow.Network(
-        tail=tail.astype(np.int64),
-        head=head.astype(np.int64),
-        cap=links["cap"].to_numpy(dtype=float)[rows],
-        distance=np.where(mass, links["distance_km"].to_numpy(dtype=float)[rows], 0.0),
-        mass=mass,
-        supply=quantity[outputs],
-        need=quantity[inputs],
-        supply_ids=parts.nodes.to_numpy()[outputs],
-        need_ids=parts.nodes.to_numpy()[inputs],
+    return netflow.transport(
+        parts.tail[rows], parts.head[rows], parts.nodes.to_numpy(), quantity,
+        links["cap"].to_numpy(dtype=float)[rows], links["distance_km"].to_numpy(dtype=float)[rows],
+        links["unit"].to_numpy()[rows] == "t",
     )
 
 
@@ -154,7 +145,7 @@ def separable(options: Options) -> bool:
         options.min_jobs is None
         and not options.siting
         and not options.max_open
-        and not getattr(options, "floors", ())
+        and not options.floors
     )
 
 

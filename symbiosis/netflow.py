@@ -67,6 +67,33 @@ class FlowSolution:
     duals: dict[str, float]
 
 
+def transport(
+    tail_node: np.ndarray,
+    head_node: np.ndarray,
+    node_ids: np.ndarray,
+    node_quantity: np.ndarray,
+    cap: np.ndarray,
+    distance_km: np.ndarray,
+    mass: np.ndarray,
+) -> Network:
+    """The transportation problem of links given by node codes (flows numbered
+    in `node_ids`, their declared quantities in `node_quantity`): outputs and
+    inputs renumbered from 0, distance charged on tonnes only."""
+    outputs, tail = np.unique(tail_node, return_inverse=True)
+    inputs, head = np.unique(head_node, return_inverse=True)
+    return Network(
+        tail=tail.astype(np.int64),
+        head=head.astype(np.int64),
+        cap=cap,
+        distance=np.where(mass, distance_km, 0.0),
+        mass=mass,
+        supply=node_quantity[outputs],
+        need=node_quantity[inputs],
+        supply_ids=node_ids[outputs],
+        need_ids=node_ids[inputs],
+    )
+
+
 def network_of(links: Any, quantities: Any) -> Network:
     """The transportation problem of output-to-input links (a DataFrame).
 
@@ -74,29 +101,12 @@ def network_of(links: Any, quantities: Any) -> Network:
     """
     import pandas as pd
 
-    tail, supply_ids = pd.factorize(links["from_flow"])
-    head, need_ids = pd.factorize(links["to"])
-    mass = (links["unit"] == "t").to_numpy()
-    return Network(
-        tail=np.asarray(tail, dtype=np.int64),
-        head=np.asarray(head, dtype=np.int64),
-        cap=links["cap"].to_numpy(dtype=float),
-        distance=np.where(mass, links["distance_km"].to_numpy(dtype=float), 0.0),
-        mass=mass,
-        supply=quantities.loc[supply_ids].to_numpy(dtype=float),
-        need=quantities.loc[need_ids].to_numpy(dtype=float),
-        supply_ids=np.asarray(supply_ids, dtype=object),
-        need_ids=np.asarray(need_ids, dtype=object),
+    ends, nodes = pd.factorize(pd.concat([links["from_flow"], links["to"]], ignore_index=True))
+    n = len(links)
+    return transport(
+        ends[:n], ends[n:], np.asarray(nodes, dtype=object), quantities.loc[nodes].to_numpy(dtype=float),
+        links["cap"].to_numpy(dtype=float), links["distance_km"].to_numpy(dtype=float), (links["unit"] == "t").to_numpy(),
     )
-
-
-def is_pure(links: Any) -> bool:
-    """Output-to-input links only, and no input reached by both tonnes and MWh."""
-    if not len(links):
-        return True
-    if not ((links["from_kind"] == "output").all() and (links["to_kind"] == "input").all()):
-        return False
-    return bool((links.groupby("to")["unit"].nunique() <= 1).all())
 
 
 def ortools_available() -> bool:

@@ -58,7 +58,7 @@ def feasible(inventory: Inventory, plan: Plan) -> None:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_pure_network_three_ways(tmp_path: Path, seed: int) -> None:
     inventory, found = region(tmp_path, seed, facilities=0)
-    assert netflow.is_pure(found.links)
+    assert decompose.components(found).pure.all()
     lp = optimise(inventory, found, Options(solver="highs"))
     fast = decompose.optimise_scaled(inventory, found, Options(), workers=1)
     parallel = decompose.optimise_scaled(inventory, found, Options(), workers=2)
