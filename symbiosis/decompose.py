@@ -41,7 +41,6 @@ from symbiosis.i18n import say
 from symbiosis.matcher import Match
 from symbiosis.optimize import (
     MESSAGES,
-    OBJECTIVES,
     STAGE_SLACK,
     InfeasibleError,
     Layout,
@@ -235,10 +234,7 @@ def merged_plan(
     """The Plan `optimise` would return for the column values `x` (links, then outlets)."""
     layout = Layout(len(found.links), len(found.outlets), pd.DataFrame({"id": pd.Series(dtype=object)}))
     objective = float(x[: len(found.links)] @ (found.links["unit"] == "t").to_numpy(dtype=float))
-    plan = _plan(inventory, found, layout, Solution(status, x, objective), options, duals)
-    objectives = _objectives(inventory, found, layout)
-    scores = {str(name): float(objectives[name] @ x) for name in OBJECTIVES}
-    return replace(plan, scores=scores)
+    return _plan(inventory, found, layout, Solution(status, x, objective), options, duals, _objectives(inventory, found, layout))
 
 
 # --- tasks ----------------------------------------------------------------------------
@@ -386,8 +382,7 @@ def optimise_by_columns(inventory: Inventory, found: Match, options: Options) ->
             used = np.flatnonzero(cost[order])
             highs.addRow(lo, hi, len(used), used.astype(np.int32), cost[order][used])
             a = sparse.vstack([a.tocsr(), sparse.csr_matrix(cost.reshape(1, -1))], format="csc")
-    plan = _plan(inventory, found, layout, Solution(status, x, float(objectives[options.objective] @ x)), options, duals)
-    return replace(plan, scores={str(k): float(objectives[k] @ x) for k in OBJECTIVES})
+    return _plan(inventory, found, layout, Solution(status, x, float(objectives[options.objective] @ x)), options, duals, objectives)
 
 
 def first_columns(found: Match, layout: Layout) -> np.ndarray:

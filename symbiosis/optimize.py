@@ -483,9 +483,7 @@ def optimise(inventory: Inventory, found: Match, options: Options = Options()) -
     duals: dict[str, float] = {}
     if first.duals is not None and len(first.duals) == len(names_first):
         duals = {n: float(v) for n, v in zip(names_first, first.duals, strict=True) if abs(v) > 1e-9}
-    plan = _plan(inventory, found, layout, solution, options, duals)
-    scores: dict[str, float] = {str(name): float(objectives[name] @ solution.x) for name in OBJECTIVES}
-    return replace(plan, scores=scores)
+    return _plan(inventory, found, layout, solution, options, duals, objectives)
 
 
 def _check_min_jobs(model: LinearModel, objectives: dict[str, np.ndarray], options: Options) -> None:
@@ -502,8 +500,10 @@ def _check_min_jobs(model: LinearModel, objectives: dict[str, np.ndarray], optio
 
 
 def _plan(
-    inventory: Inventory, found: Match, layout: Layout, solution: Solution, options: Options, duals: dict[str, float]
+    inventory: Inventory, found: Match, layout: Layout, solution: Solution, options: Options, duals: dict[str, float],
+    objectives: dict[str, np.ndarray],
 ) -> Plan:
+    """The solution as a Plan, with every objective's score (solved or not)."""
     x = np.where(np.abs(solution.x) < TOLERANCE, 0.0, solution.x)  # below a gram or a kWh
     links = found.links.assign(quantity=x[: layout.n_links])
     outlets = found.outlets.assign(quantity=x[layout.n_links : layout.n_links + layout.n_outlets])
@@ -514,4 +514,5 @@ def _plan(
         opened = np.array([True if s == "existing" else chosen.get(i, False) for i, s in zip(facilities["id"], facilities["status"], strict=True)])
     if options.force_open:
         opened = opened | facilities["id"].isin(options.force_open).to_numpy()
-    return Plan(solution.status, options.objective, links, outlets, facilities.assign(open=opened), None, duals)
+    scores = {str(name): float(objectives[name] @ solution.x) for name in OBJECTIVES}
+    return Plan(solution.status, options.objective, links, outlets, facilities.assign(open=opened), None, duals, scores)
