@@ -28,6 +28,8 @@ Columns = dict[str, Any]
 
 def text(values: Any) -> Any:
     """A pandas string array, so that links take from it without re-checking each string."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return values.array  # already one
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 

@@ -321,11 +321,11 @@ def _direct_links(
     cap = np.where(is_energy, np.minimum(out_qty * season_out, in_qty * season_in), np.inf)
     material = outputs["material_key"].to_numpy(dtype=object)
     columns: dict[str, Any] = {
-        "from_flow": _text(outputs["id"]).take(li), "to": _text(inputs["id"]).take(ri),
+        "from_flow": economics.text(outputs["id"]).take(li), "to": economics.text(inputs["id"]).take(ri),
         "from_kind": "output", "to_kind": "input",
-        "from_company": _text(outputs["company"]).take(li), "to_company": _text(inputs["company"]).take(ri),
+        "from_company": economics.text(outputs["company"]).take(li), "to_company": economics.text(inputs["company"]).take(ri),
         "material": economics.text(np.where(material != "", material, None)).take(li),
-        "unit": _text(outputs["ref_unit"]).take(li),
+        "unit": economics.text(outputs["ref_unit"]).take(li),
         "rule": economics.text(rule_names).take(rule_code),
         "regulation": economics.text(REGULATIONS).take(regulation),
         "distance_km": distance,
@@ -335,11 +335,6 @@ def _direct_links(
     per_t = (outputs["ref_unit"].to_numpy(dtype=object) == "t")[li]
     columns.update(economics.direct(catalogue, ends, li, ri, rule_names, rule_code, per_t))
     return pd.DataFrame(columns)
-
-
-def _text(column: pd.Series) -> Any:
-    """A string column's array, to take from by position."""
-    return column.array if isinstance(column.dtype, pd.StringDtype) else economics.text(column.to_numpy(dtype=object))
 
 
 @cache
