@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from symbiosis.catalogue import Catalogue, load_catalogue
-from symbiosis.ewc import list_of_waste
+from symbiosis.catalogue.ewc import list_of_waste
+from symbiosis.catalogue.load import load_catalogue
+from symbiosis.catalogue.models import Catalogue
 
 KM_PER_DEG_LAT = 111.195
 

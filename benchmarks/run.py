@@ -38,11 +38,11 @@ PHASES = ("load", "match", "build", "solve", "write")
 
 def engine(folder: Path, workers: int, arrays: Path, lp_limit: int) -> dict[str, Any]:
     """The CLI's steps, each timed; runs in its own interpreter (see `main`)."""
-    from symbiosis import decompose, netflow
+    from symbiosis.analysis.results import write_results
     from symbiosis.flows import load_inventory
-    from symbiosis.kpis import write_results
     from symbiosis.matcher import match
-    from symbiosis.optimize import Options
+    from symbiosis.model.options import Options
+    from symbiosis.solve import decompose, netflow
 
     def peak() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

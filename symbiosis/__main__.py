@@ -1,5 +1,6 @@
 """`python -m symbiosis` runs the command line."""
 
-from symbiosis.cli import main
+from symbiosis.cli.main import main
 
-main()
+if __name__ == "__main__":
+    main()

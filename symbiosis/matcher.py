@@ -11,22 +11,25 @@ pair of classes is joined with a KD-tree within the distance limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
-from symbiosis import economics
-from symbiosis.catalogue import Catalogue, FacilityType, product_yield, value_of
-from symbiosis.flows import NO_OUTLET, Inventory, months_available
-from symbiosis.i18n import Lang, Messages, number, say
-
-EARTH_RADIUS_KM = 6371.0088
+from symbiosis.catalogue.models import Catalogue
+from symbiosis.flows import Inventory
+from symbiosis.matching import economics
+from symbiosis.matching.compatibility import REGULATIONS, direct_rule, distance_limits, season_share
+from symbiosis.matching.facilities import facility_tables
+from symbiosis.matching.geometry import (
+    BandedJoin,
+    Points,
+    Projection,
+    join_within,
+    pair_distance_km,
+)
 
 LINK_COLUMNS = [
     "from_flow", "to", "from_kind", "to_kind", "from_company", "to_company", "material", "unit",
@@ -54,157 +57,6 @@ class Match:
     shares: pd.DataFrame
 
 
-# --- geometry ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Projection:
-    """Equirectangular projection about the territory's mean latitude.
-
-    Planar distances only pre-select candidates; `inflate` widens the search
-    radius so that no pair within the true great-circle limit is missed.
-    """
-
-    lat0: float
-    inflate: float
-
-    @classmethod
-    def around(cls, lats: np.ndarray) -> Projection:
-        lat0 = float(np.mean(lats)) if len(lats) else 0.0
-        cos0 = np.cos(np.radians(lat0))
-        cos_extreme = np.cos(np.radians(np.clip(np.abs(lats), 0, 89.0))) if len(lats) else np.ones(1)
-        inflate = float(max(1.0, cos0 / float(np.min(cos_extreme)))) * 1.01
-        return cls(lat0, inflate)
-
-    def xy(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        x = EARTH_RADIUS_KM * np.radians(lon) * np.cos(np.radians(self.lat0))
-        y = EARTH_RADIUS_KM * np.radians(lat)
-        return np.column_stack([x, y])
-
-
-@dataclass(frozen=True)
-class Points:
-    """Positions prepared once: planar coordinates for the KD-trees, radians
-    and cosines for the great-circle distance of each candidate pair."""
-
-    xy: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    cos_lat: np.ndarray
-
-    @classmethod
-    def of(cls, projection: Projection, frame: pd.DataFrame) -> Points:
-        lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
-        lat_r = np.radians(lat)
-        return cls(projection.xy(lat, lon), lat_r, np.radians(lon), np.cos(lat_r))
-
-
-def pair_distance_km(a: Points, i: np.ndarray, b: Points, j: np.ndarray) -> np.ndarray:
-    """Great-circle distance between a[i] and b[j] (haversine, trigonometry of each point done once)."""
-    h = np.sin((b.lat[j] - a.lat[i]) / 2) ** 2 + a.cos_lat[i] * b.cos_lat[j] * np.sin((b.lon[j] - a.lon[i]) / 2) ** 2
-    distance: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return distance
-
-
-def join_within(
-    projection: Projection,
-    left: pd.DataFrame,
-    right: pd.DataFrame,
-    left_limit: np.ndarray,
-    right_limit: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions (i, j) and distances of left/right rows within both limits."""
-    empty = np.empty(0, dtype=np.int64)
-    if left.empty or right.empty:
-        return empty, empty, np.empty(0)
-    radius = float(min(left_limit.max(), right_limit.max()))
-    left_at, right_at = Points.of(projection, left), Points.of(projection, right)
-    pairs = cKDTree(left_at.xy).sparse_distance_matrix(
-        cKDTree(right_at.xy), radius * projection.inflate + 0.01, output_type="ndarray"
-    )
-    i, j = pairs["i"], pairs["j"]
-    distance = pair_distance_km(left_at, i, right_at, j)
-    keep = distance <= np.minimum(left_limit[i], right_limit[j]) + 1e-9
-    return i[keep], j[keep], distance[keep]
-
-
-BAND_RATIO = 1.25
-"""Flows whose distance limits lie within this factor of each other share one search radius."""
-
-
-class BandedJoin:
-    """Candidate pairs between subsets of two point sets, within their limits.
-
-    A class's left rows are split into bands of similar distance limits, so
-    that one far-reaching flow (40 km) does not widen the search of all the
-    others of its class (15 km): the candidates stay close to the pairs kept.
-    Trees are built once per subset key and reused across class pairs.
-    """
-
-    def __init__(self, projection: Projection, left: Points, left_limit: np.ndarray, right: Points, right_limit: np.ndarray):
-        self.inflate = projection.inflate
-        self.left, self.right = left, right
-        self.left_limit, self.right_limit = left_limit, right_limit
-        self._bands: dict[object, list[tuple[np.ndarray, cKDTree, float]]] = {}
-        self._trees: dict[object, cKDTree] = {}
-
-    def _banded(self, key: object, rows: np.ndarray) -> list[tuple[np.ndarray, cKDTree, float]]:
-        if key not in self._bands:
-            limit = self.left_limit[rows]
-            band = np.floor(np.log(np.maximum(limit, 1e-3)) / np.log(BAND_RATIO)).astype(np.int64)
-            groups = []
-            for value in np.unique(band):
-                members = rows[band == value]
-                groups.append((members, cKDTree(self.left.xy[members]), float(self.left_limit[members].max())))
-            self._bands[key] = groups
-        return self._bands[key]
-
-    def pairs(self, left_key: object, left_rows: np.ndarray, right_key: object, right_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Row pairs (left, right) whose planar distance may be within both limits."""
-        if not len(left_rows) or not len(right_rows):
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty
-        if right_key not in self._trees:
-            self._trees[right_key] = cKDTree(self.right.xy[right_rows])
-        tree = self._trees[right_key]
-        reach = float(self.right_limit[right_rows].max())
-        lefts, rights = [], []
-        for members, band_tree, band_limit in self._banded(left_key, left_rows):
-            radius = min(band_limit, reach) * self.inflate + 0.01
-            found = band_tree.sparse_distance_matrix(tree, radius, output_type="ndarray")
-            lefts.append(members[found["i"]])
-            rights.append(right_rows[found["j"]])
-        return np.concatenate(lefts), np.concatenate(rights)
-
-
-# --- compatibility -------------------------------------------------------------
-
-
-def direct_rule(
-    catalogue: Catalogue, out_ewc: str, out_material: str, hazardous: bool, in_ewc: str, in_material: str
-) -> str | None:
-    """The rule that lets an output class reach an input class, if any."""
-    if out_ewc and out_ewc == in_ewc:
-        return "same_ewc"
-    if hazardous:
-        return None  # a hazardous waste goes only to an input declaring its exact code
-    for key, rule in catalogue.rules.items():
-        if out_material in rule.from_materials and in_material in rule.to_materials:
-            return key  # a rule's words say more than "same material"
-    if out_material and out_material == in_material:
-        return "same_material"
-    return None
-
-
-def _limits(flows: pd.DataFrame, default_km: float, heat_km: float) -> np.ndarray:
-    default = np.where(flows["ref_unit"].to_numpy() == "MWh", heat_km, default_km)
-    own = pd.to_numeric(flows["max_distance_km"], errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isnan(own), default, own)
-
-
-# --- the matcher -------------------------------------------------------------
-
-
 def match(
     inventory: Inventory,
     *,
@@ -224,7 +76,7 @@ def match(
     flows = flows.assign(
         lat=flows["company"].map(companies["lat"]).astype(float),
         lon=flows["company"].map(companies["lon"]).astype(float),
-        limit=_limits(flows, default_km, heat_km),
+        limit=distance_limits(flows, default_km, heat_km),
         ewc_key=flows["ewc"].fillna(""),
         material_key=flows["material"].fillna(""),
     )
@@ -253,10 +105,6 @@ def match(
     return Match(links, yields, outlets, shares)
 
 
-REGULATIONS = ("declared_code", "energy", "by_product", "authorised")
-"""Why the regulation lets a direct link through, in the order they are checked."""
-
-
 def _direct_links(
     catalogue: Catalogue, projection: Projection, outputs: pd.DataFrame, inputs: pd.DataFrame, ends: economics.Ends
 ) -> pd.DataFrame:
@@ -277,8 +125,8 @@ def _direct_links(
     not_waste = outputs["status"].to_numpy(dtype=object) != "waste"
     free = energy | not_waste
     authorised = inputs["authorised"].fillna(False).to_numpy(dtype=bool)
-    out_classes = outputs.groupby(["ewc_key", "material_key", "hazardous"]).indices
-    in_classes = inputs.groupby(["ewc_key", "material_key"]).indices
+    out_classes = _classes(outputs, ["ewc_key", "material_key", "hazardous"])
+    in_classes = _classes(inputs, ["ewc_key", "material_key"])
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
     rules: list[np.ndarray] = []
@@ -297,7 +145,7 @@ def _direct_links(
         o_ewc, o_mat, hazardous = o_key
         for i_key, i_rows in in_classes.items():
             i_ewc, i_mat = i_key
-            rule = direct_rule(catalogue, o_ewc, o_mat, bool(hazardous), i_ewc, i_mat)
+            rule = direct_rule(catalogue, str(o_ewc), str(o_mat), bool(hazardous), str(i_ewc), str(i_mat))
             if rule is None:
                 continue
             if o_ewc and o_ewc == i_ewc:
@@ -315,7 +163,7 @@ def _direct_links(
     keep = (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9) & (out_company[li] != in_company[ri])
     li, ri, rule_code, by_code, distance = li[keep], ri[keep], rule_code[keep], by_code[keep], distance[keep]
     regulation = np.where(by_code, 0, np.where(energy[li], 1, np.where(not_waste[li], 2, 3)))
-    season_out, season_in = _season_share(outputs["months_mask"].to_numpy()[li], inputs["months_mask"].to_numpy()[ri])
+    season_out, season_in = season_share(outputs["months_mask"].to_numpy()[li], inputs["months_mask"].to_numpy()[ri])
     out_qty, in_qty = outputs["quantity_ref"].to_numpy(dtype=float)[li], inputs["quantity_ref"].to_numpy(dtype=float)[ri]
     is_energy = energy[li]
     cap = np.where(is_energy, np.minimum(out_qty * season_out, in_qty * season_in), np.inf)
@@ -324,7 +172,7 @@ def _direct_links(
         "from_flow": economics.text(outputs["id"]).take(li), "to": economics.text(inputs["id"]).take(ri),
         "from_kind": "output", "to_kind": "input",
         "from_company": economics.text(outputs["company"]).take(li), "to_company": economics.text(inputs["company"]).take(ri),
-        "material": economics.text(np.where(material != "", material, None)).take(li),
+        "material": economics.text(pd.Series(material).where(material != "", None)).take(li),
         "unit": economics.text(outputs["ref_unit"]).take(li),
         "rule": economics.text(rule_names).take(rule_code),
         "regulation": economics.text(REGULATIONS).take(regulation),
@@ -337,18 +185,13 @@ def _direct_links(
     return pd.DataFrame(columns)
 
 
-@cache
-def _months_table() -> np.ndarray:
-    """Number of months in each 12-bit availability mask."""
-    return np.array([months_available(m) for m in range(1 << 12)])
-
-
-def _season_share(out_mask: np.ndarray, in_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each side's months that the other side also covers."""
-    months = _months_table()
-    out_mask, in_mask = out_mask.astype(np.int64), in_mask.astype(np.int64)
-    both = months[np.bitwise_and(out_mask, in_mask)]
-    return both / np.maximum(months[out_mask], 1), both / np.maximum(months[in_mask], 1)
+def _classes(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], np.ndarray]:
+    """Row positions of each distinct combination of `keys` (a compatibility class)."""
+    groups: dict[tuple[Any, ...], np.ndarray] = {
+        key if isinstance(key, tuple) else (key,): np.asarray(rows)
+        for key, rows in frame.groupby(keys).indices.items()
+    }
+    return groups
 
 
 def _intake_links(
@@ -435,132 +278,3 @@ def _product_links(
                 columns.update(economics.product(ends, None, material))
                 frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
-
-
-# --- facility tables -----------------------------------------------------------
-
-
-def facility_tables(inventory: Inventory, facilities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Yields, outlets and share limits for each facility of the inventory."""
-    catalogue = inventory.catalogue
-    kwh = inventory.parameter("methane_kwh_per_nm3")
-    haul_km = inventory.parameter("outlet_distance_km")
-    yields, outlets, shares = [], [], []
-    for row in facilities.itertuples(index=False):  # facilities are few
-        ftype: FacilityType = catalogue.facility_types[str(row.type)]
-        for acceptance in ftype.accepts:
-            material = catalogue.materials[acceptance.material]
-            for product in ftype.products:
-                value = product_yield(material, product.basis, product.factor.value, kwh)
-                if value > 0:
-                    yields.append((row.id, acceptance.material, product.product, value))
-            if acceptance.max_share is not None:
-                shares.append((row.id, acceptance.material, acceptance.max_share.value))
-        declared = _declared_outlets(row.outlets)
-        routes = ftype.outlets if declared is None else {p: ftype.outlets.get(p, "recycling") for p in declared}
-        for product_key, route in routes.items():
-            made = catalogue.materials[product_key]
-            price = value_of(made.price_eur_per_unit)
-            credit = value_of(made.substitution_co2e_kg_per_unit)
-            distance = haul_km if made.unit == "t" else 0.0
-            outlets.append((row.id, product_key, made.unit, route, distance, price, credit))
-    return (
-        pd.DataFrame(yields, columns=["facility", "material", "product", "per_unit"]),
-        pd.DataFrame(
-            outlets,
-            columns=["facility", "product", "unit", "route", "distance_km", "value_eur_per_unit", "co2e_kg_per_unit"],
-        ),
-        pd.DataFrame(shares, columns=["facility", "material", "max_share"]),
-    )
-
-
-def _declared_outlets(text: object) -> list[str] | None:
-    """None: the catalogue's default outlets; a list (maybe empty) otherwise."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    parts = [p.strip() for p in text.split(";") if p.strip()]
-    return [] if any(p in NO_OUTLET for p in parts) else parts
-
-
-# --- the graph -------------------------------------------------------------------
-
-
-def build_graph(inventory: Inventory, links: pd.DataFrame) -> nx.MultiDiGraph:
-    """Companies, flows and facilities as nodes; declarations and links as edges."""
-    graph: nx.MultiDiGraph = nx.MultiDiGraph()
-    for row in inventory.companies.itertuples(index=False):
-        graph.add_node(str(row.id), kind="company", name=row.name, lat=row.lat, lon=row.lon)
-    for row in inventory.facilities.itertuples(index=False):
-        graph.add_node(str(row.id), kind="facility", type=row.type, status=row.status, lat=row.lat, lon=row.lon)
-    flows = inventory.flows
-    graph.add_nodes_from(
-        (fid, {"kind": direction, "material": material, "quantity": qty, "unit": unit})
-        for fid, direction, material, qty, unit in zip(
-            flows["id"], flows["direction"], flows["material"], flows["quantity_ref"], flows["ref_unit"], strict=True
-        )
-    )
-    graph.add_edges_from(
-        (c, f, {"kind": "declares"}) if d == "output" else (f, c, {"kind": "declares"})
-        for c, f, d in zip(flows["company"], flows["id"], flows["direction"], strict=True)
-    )
-    attributes = links.drop(columns=["from_flow", "to"]).to_dict("records")
-    graph.add_edges_from(
-        (a, b, {"kind": "link", **attrs}) for a, b, attrs in zip(links["from_flow"], links["to"], attributes, strict=True)
-    )
-    return graph
-
-
-# --- words -------------------------------------------------------------------------
-
-MESSAGES: Messages = {
-    "same_ewc": ("même code déchet {ewc}", "same waste code {ewc}"),
-    "same_material": ("même matière ({material})", "same material ({material})"),
-    "facility": ("accepté par {facility} ({status})", "accepted by {facility} ({status})"),
-    "product": ("{material} produit par l'installation", "{material} made by the facility"),
-    "declared_code": ("le destinataire déclare ce code en entrée", "the receiver declares this code as an input"),
-    "by_product": ("sous-produit ou sortie de statut de déchet : toute entrée compatible", "by-product or end-of-waste: any compatible input"),
-    "authorised": ("déchet : le destinataire est autorisé à le recevoir", "waste: the receiver is authorised to take it"),
-    "facility_reg": ("déchet : les installations partagées sont autorisées", "waste: shared facilities are authorised"),
-    "product_reg": ("produit, hors statut de déchet", "a product, not a waste"),
-    "energy": ("énergie, hors statut de déchet", "energy, not a waste"),
-    "existing": ("existante", "existing"),
-    "candidate": ("en projet", "candidate"),
-    "km": ("{km} km", "{km} km"),
-}
-
-
-def reasons(inventory: Inventory, links: pd.DataFrame, lang: Lang = "fr") -> pd.Series:
-    """Each link's reason in words: compatibility, regulation, distance."""
-    catalogue = inventory.catalogue
-    flows = inventory.flows.set_index("id")
-    texts = []
-    for row in links.itertuples(index=False):  # words are built only for what is shown or written
-        texts.append("; ".join(_reason_parts(catalogue, flows, row, lang)))
-    return pd.Series(texts, index=links.index, dtype=object)
-
-
-def _reason_parts(catalogue: Catalogue, flows: pd.DataFrame, row: Any, lang: Lang) -> Sequence[str]:
-    rule, regulation = str(row.rule), str(row.regulation)
-    material_key = row.material
-    material = catalogue.materials.get(str(material_key)) if isinstance(material_key, str) else None
-    label = (material.label_fr if lang == "fr" else material.label_en) if material else "?"
-    parts: list[str] = []
-    if rule == "same_ewc":
-        parts.append(say(MESSAGES, "same_ewc", lang, ewc=flows.loc[row.from_flow, "ewc"]))
-    elif rule == "same_material":
-        parts.append(say(MESSAGES, "same_material", lang, material=label))
-    elif rule.startswith("facility:"):
-        ftype = catalogue.facility_types[rule.split(":", 1)[1]]
-        name = ftype.label_fr if lang == "fr" else ftype.label_en
-        parts.append(say(MESSAGES, "facility", lang, facility=name, status=say(MESSAGES, row.facility_status or "existing", lang)))
-    elif rule in catalogue.rules:
-        parts.append(catalogue.rules[rule].label_fr if lang == "fr" else catalogue.rules[rule].label_en)
-    if regulation == "product":
-        parts.insert(0, say(MESSAGES, "product", lang, material=label))
-        parts.append(say(MESSAGES, "product_reg", lang))
-    elif regulation == "facility":
-        parts.append(say(MESSAGES, "facility_reg", lang))
-    else:
-        parts.append(say(MESSAGES, regulation, lang))
-    parts.append(say(MESSAGES, "km", lang, km=number(float(row.distance_km), lang, 1)))
-    return parts

@@ -6,7 +6,8 @@ import tomllib
 from pathlib import Path
 from textwrap import dedent
 
-from symbiosis.catalogue import CATALOGUE_FILES, Catalogue, parse_catalogue
+from symbiosis.catalogue.load import CATALOGUE_FILES, parse_catalogue
+from symbiosis.catalogue.models import Catalogue
 
 TERRITORY = """\
 name = "Test"
@@ -62,13 +63,13 @@ def run_cli(*args: str) -> tuple[int, str]:
     import pytest
     from typer.testing import CliRunner
 
-    from symbiosis import cli
+    from symbiosis.cli import main as entry
 
     code = 0
     with CliRunner().isolation() as streams, pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "argv", ["symbiosis", *args])
         try:
-            cli.main()
+            entry.main()
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else 1
         sys.stdout.flush()

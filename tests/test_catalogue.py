@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from symbiosis.catalogue import Catalogue, Figure, load_catalogue
-from symbiosis.ewc import list_of_waste, split_code
+from symbiosis.catalogue.ewc import list_of_waste, split_code
+from symbiosis.catalogue.load import load_catalogue
+from symbiosis.catalogue.models import Catalogue, Figure
 
 REQUIRED_MATERIALS = {
     "wood_pallets", "untreated_wood", "treated_wood", "cardboard_paper", "plastic_film",

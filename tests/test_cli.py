@@ -34,7 +34,7 @@ def test_check_reports_problems_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.splitlines() == [
-        "2 problème(s) dans l'inventaire :",
+        "2 problèmes dans l'inventaire :",
         "flows.csv:2: quantity: doit être strictement supérieur à 0 (lu : -3)",
         "flows.csv:3: company: entreprise « B » absente de companies.csv",
     ]
@@ -127,3 +127,26 @@ def test_workers_give_the_same_optimum(plan: Path, tmp_path: Path) -> None:
     whole = json.loads((plan / "kpis.json").read_text(encoding="utf-8"))
     assert split["valorised_t"] == pytest.approx(whole["valorised_t"], rel=1e-7)
     assert split["transport_tkm"] == pytest.approx(whole["transport_tkm"], rel=1e-6)
+
+
+def test_language_anywhere_on_the_line_or_from_the_environment(tmp_path: Path) -> None:
+    import os
+
+    missing = str(tmp_path / "nulle-part")
+    after = run("check", missing, "--lang", "en")
+    assert after.returncode == 1 and "is not an inventory folder" in after.stderr
+    env = {**os.environ, "SYMBIOSIS_LANG": "en"}
+    from_env = subprocess.run([sys.executable, "-m", "symbiosis", "check", missing], capture_output=True, text=True,
+                              check=False, env=env, timeout=120)
+    assert "is not an inventory folder" in from_env.stderr
+    assert "n'est pas un dossier d'inventaire" in run("check", missing).stderr
+
+
+def test_settings_are_read_from_the_line() -> None:
+    from symbiosis.cli.app import Settings, settings_from
+
+    assert settings_from(["check", "x", "--lang", "en", "--debug"], {}) == (Settings("en", True), ["check", "x"])
+    assert settings_from(["--lang=en", "check"], {}) == (Settings("en", False), ["check"])
+    assert settings_from(["check", "--", "--lang", "en"], {"SYMBIOSIS_LANG": "en"}) == (
+        Settings("en", False), ["check", "--", "--lang", "en"])
+    assert settings_from(["check"], {}) == (Settings("fr", False), ["check"])

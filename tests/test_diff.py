@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from symbiosis.diff import COLUMNS, diff_inventories
+from symbiosis.analysis.diff import COLUMNS, diff_inventories
 from symbiosis.flows import load_inventory
 from tests.helpers import flat, write_inventory
 from tests.helpers import run_cli as run
@@ -120,7 +120,7 @@ def test_cli_diff_writes_the_csv(years: tuple[Path, Path], tmp_path: Path) -> No
     code, output = run("diff", str(old), str(new), "--out", str(out))
     assert code == 0, output
     assert "Traceback" not in output
-    assert ("Entreprises : 1 ajoutée(s), 1 retirée(s). Flux : 1 ajouté(s), 1 retiré(s), 3 modifié(s) "
+    assert ("Entreprises : 1 ajoutée, 1 retirée. Flux : 1 ajouté, 1 retiré, 3 modifiés "
             "(seuil : 10 % de variation de quantité).") in flat(output)
     assert f"Changements écrits dans {out}" in flat(output)
     for header in ("Changement", "Identifiant", "Entreprise", "Avant", "Après", "Variation"):

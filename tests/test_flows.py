@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from symbiosis import ewc
+from symbiosis.catalogue import ewc
+from symbiosis.core.problems import InputError
 from symbiosis.flows import load_inventory
-from symbiosis.problems import InputError
 from tests.helpers import COMPANIES, write_inventory
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from symbiosis.matcher import build_graph, match, reasons
+from symbiosis.matcher import match
+from symbiosis.matching.graph import compatibility_graph
+from symbiosis.matching.reasons import reasons
 from tests.test_optimize import inventory, lat
 
 COMPANIES = f"""\
@@ -89,7 +91,7 @@ def test_reasons_read_well(tmp_path: Path) -> None:
 
 def test_graph_shows_the_boiler_chain(tmp_path: Path) -> None:
     inv = inventory(tmp_path, COMPANIES, FLOWS, FACILITIES)
-    graph = build_graph(inv, match(inv).links)
+    graph = compatibility_graph(inv, match(inv).links)
     # Menuiserie -> its pallets W1 -> boiler B1 -> pool's heat need N6 -> pool.
     assert graph.has_edge("S1", "W1")
     assert graph.has_edge("W1", "B1")

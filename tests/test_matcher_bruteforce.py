@@ -17,9 +17,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from symbiosis.catalogue import Catalogue, load_catalogue
+from symbiosis.catalogue.load import load_catalogue
+from symbiosis.catalogue.models import Catalogue
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.matcher import EARTH_RADIUS_KM, direct_rule, match
+from symbiosis.matcher import match
+from symbiosis.matching.compatibility import direct_rule
+from symbiosis.matching.geometry import EARTH_RADIUS_KM
 
 DEFAULT_KM = 12.0
 HEAT_KM = 2.5

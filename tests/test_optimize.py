@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from symbiosis.analysis.indicators import allocation, indicators
+from symbiosis.core.problems import Infeasible
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.kpis import allocation, indicators
 from symbiosis.matcher import match
-from symbiosis.optimize import InfeasibleError, Options, Plan, optimise
+from symbiosis.model.options import Options
+from symbiosis.model.plan import Plan
+from symbiosis.optimize import optimise
 from tests.helpers import small_catalogue, write_inventory
 
 # One degree of latitude is 111.195 km on the sphere used here.
@@ -224,10 +227,10 @@ def test_min_jobs_infeasible_says_how_many_are_possible(tmp_path: Path) -> None:
         I1,R1,input,17 04 05,,80,t
         """,
     )
-    with pytest.raises(InfeasibleError) as caught:
+    with pytest.raises(Infeasible) as caught:
         solved(inv, min_jobs=40)
-    assert caught.value.render("fr") == "au moins 40,0 emplois ont été demandés, au plus 0,2 peuvent être créés"
-    assert caught.value.render("en") == "at least 40.0 jobs were asked, at most 0.2 can be created"
+    assert caught.value.render("fr") == ["au moins 40,0 emplois ont été demandés, au plus 0,2 peuvent être créés"]
+    assert caught.value.render("en") == ["at least 40.0 jobs were asked, at most 0.2 can be created"]
 
 
 def test_allocation_rows_carry_the_contract_columns(tmp_path: Path) -> None:
@@ -268,7 +271,7 @@ def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
 
 
 def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:
-    from symbiosis.kpis import _detailed, company_table
+    from symbiosis.analysis.accounts import company_table, detailed
 
     # Scrap sold today 100 EUR/t; the buyer pays 150 EUR/t today. Sold locally at
     # 100 EUR/t: the seller keeps its revenue and pays the 2 km haul (1 EUR/t),
@@ -283,6 +286,6 @@ def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:
         """,
     )
     plan, _ = solved(inv)
-    saved = company_table(inv, _detailed(inv, plan)).set_index("id")["saved_eur_per_year"]
+    saved = company_table(inv, detailed(inv, plan)).set_index("id")["saved_eur_per_year"]
     assert saved["S1"] == pytest.approx(-80.0, rel=1e-4)
     assert saved["R1"] == pytest.approx(4000.0, rel=1e-4)

@@ -15,10 +15,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from symbiosis.analysis.indicators import allocation, indicators
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.kpis import allocation, indicators
 from symbiosis.matcher import match
-from symbiosis.optimize import Options, optimise
+from symbiosis.model.options import Options
+from symbiosis.optimize import optimise
 from tests.helpers import small_catalogue, write_inventory
 
 KINDS = [

@@ -18,11 +18,14 @@ import numpy as np
 import pytest
 
 from benchmarks.generate import Spec, generate
-from symbiosis import decompose, netflow
+from symbiosis.analysis.indicators import indicators
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.kpis import indicators
 from symbiosis.matcher import Match, match
-from symbiosis.optimize import Layout, Options, Plan, optimise
+from symbiosis.model.layout import Layout
+from symbiosis.model.options import Options
+from symbiosis.model.plan import Plan
+from symbiosis.optimize import optimise
+from symbiosis.solve import columns, decompose, netflow
 
 HAS_ORTOOLS = importlib.util.find_spec("ortools") is not None
 
@@ -147,7 +150,7 @@ def test_coupled_models_are_solved_whole(tmp_path: Path) -> None:
 
 def test_installed_solvers_import_apart() -> None:
     """highspy and OR-Tools each import in a fresh interpreter; ours imports neither."""
-    code = "import sys, symbiosis.decompose, symbiosis.netflow; print('highspy' in sys.modules, 'ortools' in sys.modules)"
+    code = "import sys, symbiosis.solve.decompose, symbiosis.solve.netflow, symbiosis.solve.mincostflow; print('highspy' in sys.modules, 'ortools' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
     subprocess.run([sys.executable, "-c", "import highspy, pulp"], check=True)
@@ -162,13 +165,13 @@ def test_column_generation_reaches_the_lp_optimum(tmp_path: Path, objective: str
     inventory, found = region(tmp_path, 10, facilities=3)
     options = Options(objective=objective, solver="highs")  # type: ignore[arg-type]
     whole = optimise(inventory, found, options)
-    priced = decompose.optimise_by_columns(inventory, found, options)
+    priced = columns.optimise_by_columns(inventory, found, options)
     assert priced.status == "optimal"
     same(optimum(inventory, priced), optimum(inventory, whole))
     assert priced.scores[objective] == pytest.approx(whole.scores[objective], rel=1e-6, abs=1e-6)
     feasible(inventory, priced)
     # It did start from a subset of the links.
     layout_links = len(found.links)
-    assert decompose.first_columns(found, Layout(layout_links, len(found.outlets), inventory.facilities.iloc[0:0]))[
+    assert columns.first_columns(found, Layout(layout_links, len(found.outlets), inventory.facilities.iloc[0:0]))[
         :layout_links
     ].sum() < layout_links

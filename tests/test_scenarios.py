@@ -12,15 +12,18 @@ from textwrap import dedent
 import pytest
 from typer.testing import CliRunner
 
+from symbiosis.analysis.indicators import indicators
+from symbiosis.analysis.pareto import trace
+from symbiosis.analysis.scenario_apply import apply
+from symbiosis.analysis.scenario_file import read_scenario
+from symbiosis.analysis.scenarios import run_case, siting_reasons
+from symbiosis.analysis.sensitivity import binding_limits
+from symbiosis.analysis.uncertainty import draws, summarise
+from symbiosis.core.problems import InputError
 from symbiosis.flows import Inventory
-from symbiosis.kpis import indicators
 from symbiosis.matcher import match
-from symbiosis.optimize import Options, optimise
-from symbiosis.pareto import trace
-from symbiosis.problems import InputError
-from symbiosis.scenarios import apply, read_scenario, run_case, siting_reasons
-from symbiosis.sensitivity import binding_limits
-from symbiosis.uncertainty import draws, summarise
+from symbiosis.model.options import Options
+from symbiosis.optimize import optimise
 from tests.test_optimize import BOILER_COMPANIES, COMPANIES, inventory, lat
 
 SCRAP = """\
@@ -187,18 +190,17 @@ def test_uncertainty_is_seeded_and_degenerates_without_spread(tmp_path: Path) ->
 
 
 def test_scenario_command_end_to_end(tmp_path: Path) -> None:
-    from symbiosis.app import app
-    from symbiosis.cli import check  # noqa: F401  registers every command
+    from symbiosis.cli.main import build_app
 
     folder = Path(__file__).parent.parent / "data" / "val_de_fensch"
     files = sorted(str(p) for p in (folder / "scenarios").glob("*.toml"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["scenario", str(folder), *files, "--out", str(out), "--solver", "highs"])
+    result = CliRunner().invoke(build_app(), ["scenario", str(folder), *files, "--out", str(out), "--solver", "highs"])
     assert result.exit_code == 0, result.output
     assert "Chaufferie biomasse partagée" in result.output
     table = (out / "comparison.csv").read_text(encoding="utf-8")
     assert table.splitlines()[0].startswith("indicator,base,chaufferie-biomasse-partagee,methanisation-territoriale")
     assert (out / "base" / "kpis.json").exists()
     assert (out / "chaufferie-biomasse-partagee" / "siting.csv").exists()
-    refused = CliRunner().invoke(app, ["scenario", str(folder), *files, "--out", str(folder / "x")])
+    refused = CliRunner().invoke(build_app(), ["scenario", str(folder), *files, "--out", str(folder / "x")])
     assert refused.exit_code != 0

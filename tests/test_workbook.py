@@ -16,19 +16,13 @@ import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
-from symbiosis.app import app
-from symbiosis.ewc import list_of_waste
+from symbiosis.catalogue.ewc import list_of_waste
+from symbiosis.cli.main import build_app
+from symbiosis.core.problems import InputError
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.problems import InputError
-from symbiosis.workbook import (
-    COMPANIES,
-    FACILITIES,
-    FLOWS,
-    build_workbook,
-    export_inventory,
-    import_workbook,
-    write_template,
-)
+from symbiosis.workbook.layout import COMPANIES, FACILITIES, FLOWS
+from symbiosis.workbook.read import import_workbook
+from symbiosis.workbook.write import build_workbook, export_inventory, write_template
 from tests.helpers import flat, write_inventory
 from tests.helpers import run_cli as run
 
@@ -431,7 +425,7 @@ def test_failed_import_leaves_the_target_untouched(tmp_path: Path, existing: Pat
     workbook = mistakes_book(tmp_path / "erreurs.xlsx")
     code, output = run("import", str(workbook), "--to", str(existing), "--force")
     assert code == 1
-    assert "17 problème(s)" in output and "Flux!F2: doit être strictement supérieur à 0 (lu : -5)" in output
+    assert "17 problèmes" in output and "Flux!F2: doit être strictement supérieur à 0 (lu : -5)" in output
     assert snapshot(existing) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["erreurs.xlsx", "val_de_fensch"]
 
@@ -475,7 +469,7 @@ def test_cli_import_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     workbook = mistakes_book(tmp_path / "erreurs.xlsx")
     code, output = run("import", str(workbook), "--to", str(tmp_path / "inv"))
     assert code == 1
-    assert output.splitlines() == ["17 problème(s) dans l'inventaire :", *MISTAKES_FR]
+    assert output.splitlines() == ["17 problèmes dans l'inventaire :", *MISTAKES_FR]
     code, output = run("--lang", "en", "import", str(workbook), "--to", str(tmp_path / "inv"))
     assert code == 1 and "Flux!F2: must be greater than 0 (got -5)" in output
     code, output = run("export", str(tmp_path / "nowhere"), str(tmp_path / "x.xlsx"))
@@ -491,7 +485,7 @@ def test_cli_usage_errors_exit_2(tmp_path: Path, valid_book: Path) -> None:
 
 
 def test_commands_are_registered_on_the_app() -> None:
-    result = CliRunner().invoke(app, ["--help"])
+    result = CliRunner().invoke(build_app(), ["--help"])
     assert result.exit_code == 0
     for name in ("template", "import", "export", "diff"):
         assert name in result.output

@@ -1,0 +1,1 @@
+"""What a plan means: indicators, accounts per company, limits, trade-offs, robustness, scenarios, yearly changes."""

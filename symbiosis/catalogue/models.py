@@ -1,0 +1,201 @@
+"""The shape of the material catalogue: materials, facility types, exchange
+rules, job ratios and economic parameters, each figure with its source.
+
+The catalogue is data (the TOML files beside this module), so that a chargé
+de mission or a reviewer can read and challenge every figure without reading
+code. This module only declares its shape; `load.py` reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from symbiosis.catalogue.ewc import list_of_waste, split_code
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+RefUnit = Literal["t", "MWh"]
+Route = Literal[
+    "landfill",
+    "incineration",
+    "energy_recovery",
+    "recycling",
+    "reuse",
+    "composting",
+    "methanisation",
+    "land_spreading",
+    "grid_injection",
+]
+ROUTES: tuple[Route, ...] = Route.__args__  # type: ignore[attr-defined]
+YieldBasis = Literal["mass", "lhv", "methane", "energy"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Figure(Frozen):
+    """A number and where it comes from; no figure without a source."""
+
+    value: float
+    source: NonEmpty
+    note: str | None = None
+
+
+def value_of(figure: Figure | None, default: float = 0.0) -> float:
+    """A figure's value, or `default` where the catalogue has none."""
+    return default if figure is None else figure.value
+
+
+class Material(Frozen):
+    label_fr: NonEmpty
+    label_en: NonEmpty
+    unit: RefUnit
+    family: Key
+    ewc: list[str] = Field(default_factory=list)
+    product: bool = False
+    default_route: Route = "landfill"
+    direct_route: Route = "recycling"
+    direct_activity: Key = "collection"
+    density_t_per_m3: Figure | None = None
+    lhv_mwh_per_t: Figure | None = None
+    methane_nm3_per_t: Figure | None = None
+    co2e_kg_per_unit: dict[Route, Figure] = Field(default_factory=dict)
+    substitution_co2e_kg_per_unit: Figure | None = None
+    disposal_cost_eur_per_unit: dict[Route, Figure] = Field(default_factory=dict)
+    price_eur_per_unit: Figure | None = None
+
+    @model_validator(mode="after")
+    def _codes_are_canonical(self) -> Material:
+        for code in self.ewc:
+            parsed = split_code(code)
+            if parsed is None or parsed[0] != code:
+                raise ValueError(f"EWC code {code!r} is not written as 'NN NN NN'")
+            if code not in list_of_waste():
+                raise ValueError(f"EWC code {code!r} is not in the List of Waste")
+        return self
+
+
+def product_yield(material: Material, basis: str, factor: float, kwh_per_nm3: float) -> float:
+    """Units of product per unit of intake, from the catalogue's figures."""
+    if basis == "mass" or basis == "energy":
+        return factor
+    if basis == "lhv":
+        return value_of(material.lhv_mwh_per_t) * factor
+    if basis == "methane":
+        return value_of(material.methane_nm3_per_t) * kwh_per_nm3 / 1000 * factor
+    raise ValueError(f"unknown yield basis {basis}")
+
+
+class Acceptance(Frozen):
+    material: Key
+    max_share: Figure | None = None
+
+
+class Product(Frozen):
+    """What a facility delivers per unit of intake.
+
+    `basis` says how: `mass` (t per t), `lhv` (MWh per t = intake lower
+    heating value x factor), `methane` (MWh per t = methane potential x
+    energy per Nm3 x factor), `energy` (MWh per MWh).
+    """
+
+    product: Key
+    basis: YieldBasis
+    factor: Figure
+
+
+class FacilityType(Frozen):
+    label_fr: NonEmpty
+    label_en: NonEmpty
+    intake_unit: RefUnit
+    route: Route
+    activity: Key
+    accepts: list[Acceptance]
+    products: list[Product]
+    outlets: dict[Key, Route] = Field(default_factory=dict)
+    process_co2e_kg_per_unit: Figure
+    opex_eur_per_unit: Figure
+    lifetime_years: Figure
+
+
+class ExchangeRule(Frozen):
+    label_fr: NonEmpty
+    label_en: NonEmpty
+    from_materials: list[Key]
+    to_materials: list[Key]
+    route: Route
+    activity: Key
+    source: NonEmpty
+
+
+class Activity(Frozen):
+    label_fr: NonEmpty
+    label_en: NonEmpty
+    jobs_per_kt: Figure
+
+
+class Parameters(Frozen):
+    """Territory-wide defaults; `territory.toml` [defaults] may override each."""
+
+    max_distance_km: Figure
+    heat_max_distance_km: Figure
+    transport_cost_eur_per_tkm: Figure
+    transport_co2e_kg_per_tkm: Figure
+    methane_kwh_per_nm3: Figure
+    outlet_distance_km: Figure
+    """Haul assumed for a facility's mass products to its outlets (land spreading)."""
+    discount_rate: Figure
+    fte_per_insertion_job: Figure
+
+
+class Catalogue(Frozen):
+    materials: dict[Key, Material]
+    facility_types: dict[Key, FacilityType]
+    rules: dict[Key, ExchangeRule]
+    activities: dict[Key, Activity]
+    parameters: Parameters
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Catalogue:
+        materials, activities = self.materials.keys(), self.activities.keys()
+        errors: list[str] = []
+        for key, ftype in self.facility_types.items():
+            names = [a.material for a in ftype.accepts] + [p.product for p in ftype.products]
+            errors += [f"facility type {key}: unknown material {m}" for m in names if m not in materials]
+            errors += [f"facility type {key}: outlet for {p}, not a product" for p in ftype.outlets
+                       if p not in {q.product for q in ftype.products}]
+            if ftype.activity not in activities:
+                errors.append(f"facility type {key}: unknown activity {ftype.activity}")
+        for key, rule in self.rules.items():
+            names = rule.from_materials + rule.to_materials
+            errors += [f"rule {key}: unknown material {m}" for m in names if m not in materials]
+            if rule.activity not in activities:
+                errors.append(f"rule {key}: unknown activity {rule.activity}")
+        for key, material in self.materials.items():
+            if material.direct_activity not in activities:
+                errors.append(f"material {key}: unknown activity {material.direct_activity}")
+            for route in (material.default_route,):
+                if route not in activities:
+                    errors.append(f"material {key}: no activity for route {route}")
+        owner: dict[str, str] = {}
+        for key, material in self.materials.items():
+            for code in material.ewc:
+                if code in owner:
+                    errors.append(f"EWC {code} belongs to both {owner[code]} and {key}")
+                owner[code] = key
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    def material_of_ewc(self) -> dict[str, str]:
+        """Canonical EWC code -> material key."""
+        return {code: key for key, m in self.materials.items() for code in m.ewc}

@@ -1,0 +1,1 @@
+"""Reading an inventory folder: the pieces `symbiosis/flows.py` is built from."""

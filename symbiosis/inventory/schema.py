@@ -1,0 +1,138 @@
+"""The inventory's tables as typed rows: the contract's columns, their types and bounds.
+
+Each row model is frozen and ignores unknown columns (the contract keeps
+them); the field types are reused by scenarios, which add companies, flows
+and facilities of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from symbiosis.catalogue.models import Route
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+
+
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+Unit = Literal["t", "kg", "m3", "MWh", "kWh"]
+
+
+Direction = Literal["output", "input"]
+
+
+Status = Literal["waste", "by_product", "end_of_waste"]
+
+
+FacilityStatus = Literal["existing", "candidate"]
+
+
+Months = Annotated[str, StringConstraints(pattern=r"^\d{1,2}(-\d{1,2})?(;\d{1,2}(-\d{1,2})?)*$")]
+
+UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
+
+ALL_MONTHS = 0b1111_1111_1111
+NO_OUTLET = frozenset({"none", "aucun", "aucune"})
+"""Words in facilities.csv `outlets` meaning: no outlet, products must reach users."""
+
+
+class Row(BaseModel):
+    """A CSV row: frozen, unknown columns ignored (the contract keeps them)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Company(Row):
+    id: Id
+    name: NonBlank
+    lat: Latitude
+    lon: Longitude
+    zone: str | None = None
+    naf: str | None = None
+    employees: Annotated[int, Field(ge=0)] | None = None
+    ess: bool = False
+    confidential: bool = False
+
+
+class Flow(Row):
+    id: Id
+    company: Id
+    direction: Direction
+    ewc: str | None = None
+    hazardous: bool = False
+    material: str | None = None
+    quantity: Positive
+    unit: Unit
+    description: str | None = None
+    max_distance_km: Positive | None = None
+    cost_eur_per_t: Finite | None = None
+    status: Status = "waste"
+    authorised: bool | None = None
+    route: Route | None = None
+    months: Months | None = None
+
+
+class Facility(Row):
+    id: Id
+    type: Id
+    lat: Latitude
+    lon: Longitude
+    capacity: Positive
+    unit: Unit
+    status: FacilityStatus
+    name: str | None = None
+    capex_eur: NonNegative | None = None
+    opex_eur_per_year: NonNegative | None = None
+    jobs: NonNegative | None = None
+    operator: str | None = None
+    zone: str | None = None
+    max_distance_km: Positive | None = None
+    outlets: str | None = None
+
+
+class Defaults(BaseModel):
+    """Territory-wide parameters; each overrides the catalogue's value."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_distance_km: Positive | None = None
+    heat_max_distance_km: Positive | None = None
+    transport_cost_eur_per_tkm: NonNegative | None = None
+    transport_co2e_kg_per_tkm: NonNegative | None = None
+    discount_rate: NonNegative | None = None
+
+
+class Territory(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: NonBlank
+    year: Annotated[int, Field(ge=1900, le=2200)]
+    description: str | None = None
+    region: str | None = None
+    defaults: Defaults = Defaults()
+
+
+def months_available(mask: int) -> int:
+    """How many months a flow is available."""
+    return bin(mask & ALL_MONTHS).count("1")
+
+
+def split_list(text: object) -> list[str]:
+    if not isinstance(text, str):
+        return []
+    return [part.strip() for part in text.split(";") if part.strip()]

@@ -1,0 +1,52 @@
+"""territory.toml: the territory's name, year and defaults, each error on its line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from symbiosis.core.problems import Problem, problem, toml_error
+from symbiosis.inventory.cells import from_pydantic
+from symbiosis.inventory.messages import MESSAGES
+from symbiosis.inventory.schema import Defaults, Territory
+from symbiosis.inventory.text import read_text
+
+
+def read_territory(path: Path, problems: list[Problem]) -> Territory | None:
+    name = path.name
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, detail = toml_error(exc)
+        problems.append(problem(MESSAGES, "toml_syntax", name, line, detail=detail))
+        return None
+    try:
+        return Territory.model_validate(document)
+    except ValidationError as exc:
+        lines = text.splitlines()
+        for error in exc.errors():
+            loc = [str(part) for part in error["loc"]]
+            key = loc[-1] if loc else ""
+            line = _toml_line(lines, key)
+            if error["type"] == "extra_forbidden":
+                model = Defaults if loc[0] == "defaults" and len(loc) > 1 else Territory
+                allowed = ", ".join(model.model_fields)
+                problems.append(problem(MESSAGES, "toml_unknown_key", name, line, ".".join(loc), allowed=allowed))
+            else:
+                problems.append(from_pydantic(error, name, line, ".".join(loc)))
+        return None
+
+
+def _toml_line(lines: Sequence[str], key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, text in enumerate(lines, start=1):
+        if pattern.match(text):
+            return number
+    return None

@@ -1,0 +1,1 @@
+"""Matching, the second step: the pieces `symbiosis/matcher.py` is built from."""

@@ -1,0 +1,215 @@
+"""What each candidate link is worth per unit: money, CO2e avoided, jobs.
+
+Everything that depends on one end only (an output's route today, what it
+costs and emits, the jobs it keeps; what an input pays for what it needs) is
+computed once per flow in `Ends`; everything that depends on the kind of
+exchange (material and rule, facility type) once per distinct key in a small
+table. A link then only takes from arrays by position: no string lookups
+over a million links. Transport is not included: the optimiser charges it
+per tonne-km.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.catalogue.models import Catalogue, FacilityType, Material, product_yield, value_of
+
+DISPOSAL_ROUTES = frozenset({"landfill", "incineration"})
+
+Columns = dict[str, Any]
+"""Economic columns of a batch of links, ready for a DataFrame."""
+
+
+def text(values: Any) -> Any:
+    """A pandas string array, so that links take from it without re-checking each string."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return values.array  # already one
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+@dataclass(frozen=True)
+class Ends:
+    """Each output's and each input's side of a link's economics, in the row
+    order of the matcher's `outputs` and `inputs` frames."""
+
+    today: Any
+    """Output: today's route (string array)."""
+    disposal: np.ndarray
+    """Output: what today's route costs the sender, EUR per unit."""
+    emitted: np.ndarray
+    """Output: kg CO2e per unit emitted by today's route."""
+    baseline_jobs: np.ndarray
+    """Output: jobs per unit of today's route."""
+    disposal_today: np.ndarray
+    """Output: today's route is disposal (its jobs disappear with it)."""
+    material_code: np.ndarray
+    """Output: position of its material key in `materials`."""
+    materials: np.ndarray
+    """Distinct material keys of the outputs ('' for none)."""
+    purchase: np.ndarray
+    """Input: what the receiver pays today, EUR per unit."""
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, outputs: pd.DataFrame, inputs: pd.DataFrame) -> Ends:
+        mats = catalogue.materials
+        jobs = activity_jobs(catalogue)
+        material = outputs["material_key"]
+        default_route = {k: m.default_route for k, m in mats.items()}
+        today = outputs["route"].fillna(material.map(default_route)).fillna("landfill").astype(object)
+        disposal = pd.to_numeric(outputs["cost_eur_per_t"], errors="coerce").astype(float).fillna(
+            pd.Series(on_pairs(material, today, lambda m, r: route_figure(mats.get(m), "disposal", r)), index=outputs.index, dtype=float)
+        )
+        emitted = on_pairs(material, today, lambda m, r: route_figure(mats.get(m), "co2e", r)).astype(float)
+        price = {k: value_of(m.price_eur_per_unit) for k, m in mats.items()}
+        purchase = pd.to_numeric(inputs["cost_eur_per_t"], errors="coerce").astype(float).fillna(
+            inputs["material_key"].map(price).astype(float).fillna(0.0)
+        )
+        codes, uniques = pd.factorize(material.to_numpy(dtype=object), use_na_sentinel=False)
+        return cls(
+            today=text(today),
+            disposal=disposal.to_numpy(dtype=float),
+            emitted=emitted,
+            baseline_jobs=today.map(jobs).astype(float).fillna(0.0).to_numpy(dtype=float),
+            disposal_today=today.isin(DISPOSAL_ROUTES).to_numpy(dtype=bool),
+            material_code=codes.astype(np.int64),
+            materials=np.asarray(uniques, dtype=object),
+            purchase=purchase.to_numpy(dtype=float),
+        )
+
+    def net_jobs(self, new_jobs: np.ndarray, src: np.ndarray, per_t: np.ndarray) -> np.ndarray:
+        """Jobs of the new local activity less those of today's route. Where today's
+        route is disposal those jobs disappear; where the material already feeds
+        another chain, a local exchange counts only what it adds, never a loss.
+        Heat creates no job counted here (jobs are per tonne)."""
+        net = new_jobs - self.baseline_jobs[src]
+        net = np.where(self.disposal_today[src], net, np.maximum(net, 0.0))
+        jobs: np.ndarray = np.where(per_t, net, 0.0)
+        return jobs
+
+
+def activity_jobs(catalogue: Catalogue) -> dict[str, float]:
+    """Jobs per unit of each activity (the catalogue gives them per kt)."""
+    return {k: a.jobs_per_kt.value / 1000 for k, a in catalogue.activities.items()}
+
+
+def direct(
+    catalogue: Catalogue, ends: Ends, src: np.ndarray, dst: np.ndarray, rule_names: list[str], rule_code: np.ndarray,
+    per_t: np.ndarray,
+) -> Columns:
+    """Output to input: the sender stops paying for disposal, the receiver for
+    its purchase; the route and activity follow the rule or the material."""
+    mats = catalogue.materials
+    jobs = activity_jobs(catalogue)
+    keys = [(m, r) for m in ends.materials for r in rule_names]
+    route = [_direct_route(catalogue, m, r) for m, r in keys]
+    activity = [_direct_activity(catalogue, m, r) for m, r in keys]
+    new_emissions = np.array([route_figure(mats.get(m), "co2e", rt) for (m, _), rt in zip(keys, route, strict=True)])
+    new_jobs = np.array([jobs.get(a, 0.0) for a in activity])
+    pair = ends.material_code[src] * len(rule_names) + rule_code
+    return {
+        "today_route": ends.today.take(src),
+        "route": text(route).take(pair),
+        "activity": text(activity).take(pair),
+        "disposal_eur_per_unit": ends.disposal[src],
+        "purchase_eur_per_unit": ends.purchase[dst],
+        "value_eur_per_unit": ends.disposal[src] + ends.purchase[dst],
+        "co2e_kg_per_unit": ends.emitted[src] - new_emissions[pair],
+        "jobs_per_unit": ends.net_jobs(new_jobs[pair], src, per_t),
+    }
+
+
+def intake(
+    catalogue: Catalogue, ends: Ends, src: np.ndarray, ftype: FacilityType, per_t: np.ndarray, kwh_per_nm3: float
+) -> Columns:
+    """Output to a shared facility: the sender stops paying for disposal, the
+    facility's opex and process emissions are charged to its intake."""
+    jobs = activity_jobs(catalogue)
+    # A facility doing what today's route already does (green waste already
+    # composted elsewhere) earns no new credit for its products: take back
+    # what its products will be credited.
+    already = np.array([product_credit(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)
+    today = ends.today.take(src)
+    same_route = np.asarray(today == ftype.route, dtype=bool)
+    co2 = ends.emitted[src] - ftype.process_co2e_kg_per_unit.value - np.where(same_route, already[ends.material_code[src]], 0.0)
+    new_jobs = np.full(len(src), jobs.get(ftype.activity, 0.0))
+    return {
+        "today_route": today,
+        "route": ftype.route,
+        "activity": ftype.activity,
+        "disposal_eur_per_unit": ends.disposal[src],
+        "purchase_eur_per_unit": 0.0,
+        "value_eur_per_unit": ends.disposal[src] - ftype.opex_eur_per_unit.value,
+        "co2e_kg_per_unit": co2,
+        "jobs_per_unit": ends.net_jobs(new_jobs, src, per_t),
+    }
+
+
+def product(ends: Ends, dst: np.ndarray | None, made: Material) -> Columns:
+    """A facility's product: to an input it replaces a purchase and earns the
+    product's substitution credit; to another facility it is an intermediate."""
+    to_input = dst is not None
+    purchase = ends.purchase[dst] if dst is not None else 0.0
+    return {
+        "today_route": "",
+        "route": "reuse",
+        "activity": "",
+        "disposal_eur_per_unit": 0.0,
+        "purchase_eur_per_unit": purchase,
+        "value_eur_per_unit": purchase,
+        "co2e_kg_per_unit": value_of(made.substitution_co2e_kg_per_unit) if to_input else 0.0,
+        "jobs_per_unit": 0.0,
+    }
+
+
+def _direct_route(catalogue: Catalogue, material: str, rule: str) -> str:
+    if rule in catalogue.rules:
+        return catalogue.rules[rule].route
+    return catalogue.materials[material].direct_route if material in catalogue.materials else "recycling"
+
+
+def _direct_activity(catalogue: Catalogue, material: str, rule: str) -> str:
+    if rule in catalogue.rules:
+        return catalogue.rules[rule].activity
+    return catalogue.materials[material].direct_activity if material in catalogue.materials else "collection"
+
+
+def on_pairs(first: pd.Series, second: pd.Series, function: Callable[[Any, Any], Any]) -> np.ndarray:
+    """`function` on each distinct (first, second) pair, spread back to every row:
+    a few dozen calls however many rows there are."""
+    if len(first) == 0:
+        return np.empty(0, dtype=object)
+    codes_a, uniques_a = pd.factorize(first.to_numpy(dtype=object), use_na_sentinel=False)
+    codes_b, uniques_b = pd.factorize(second.to_numpy(dtype=object), use_na_sentinel=False)
+    pair = codes_a.astype(np.int64) * len(uniques_b) + codes_b
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    values = np.array(
+        [function(uniques_a[p // len(uniques_b)], uniques_b[p % len(uniques_b)]) for p in distinct], dtype=object
+    )
+    result: np.ndarray = values[inverse]
+    return result
+
+
+def product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
+    """CO2e credited to a facility's products per unit of this intake."""
+    if material not in catalogue.materials:
+        return 0.0
+    total = 0.0
+    for made in ftype.products:
+        per_unit = product_yield(catalogue.materials[material], made.basis, made.factor.value, kwh_per_nm3)
+        total += per_unit * value_of(catalogue.materials[made.product].substitution_co2e_kg_per_unit)
+    return total
+
+
+def route_figure(material: Material | None, kind: str, route: str) -> float:
+    """A material's disposal cost or CO2e per unit on a route (0 where the catalogue is silent)."""
+    if material is None:
+        return 0.0
+    table = material.disposal_cost_eur_per_unit if kind == "disposal" else material.co2e_kg_per_unit
+    figure = table.get(route)  # type: ignore[call-overload]
+    return float(figure.value) if figure is not None else 0.0

@@ -1,0 +1,108 @@
+"""Every score a plan is judged on, as one coefficient per column.
+
+A plan's score is `coefficient @ x`: the objective of a stage, a floor
+(`--min-jobs`, a trade-off curve's epsilon constraint) and the figure in
+`kpis.json` are all that one product, so they can never disagree.
+
+Scores (per year): `tonnes` of declared material outputs brought to a use,
+`mwh` of surplus energy used, `tkm` tonne-kilometres hauled, `value` (EUR:
+disposal and purchases avoided, less transport and the annualised cost of
+facilities built), `co2` (t CO2e avoided, transport deducted), `jobs` (FTE:
+net jobs of each exchange plus the fixed jobs of facilities built),
+`capex` (EUR invested) and `annual_cost` (EUR: annuity of capex plus opex).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.flows import Inventory
+from symbiosis.matcher import Match
+from symbiosis.model.layout import Layout
+
+SCORES: tuple[str, ...] = ("tonnes", "mwh", "tkm", "value", "co2", "jobs", "capex", "annual_cost")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Per-column coefficients of each score."""
+
+    columns: Mapping[str, np.ndarray]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def of(self, x: np.ndarray) -> dict[str, float]:
+        """Every score of the column values `x`."""
+        return {name: float(coefficients @ x) for name, coefficients in self.columns.items()}
+
+
+def annuity(rate: float, years: float) -> float:
+    """Share of an investment to count each year over its lifetime (capital recovery factor)."""
+    if years <= 0:
+        return 1.0
+    if rate == 0:
+        return 1.0 / years
+    return float(rate / (1 - (1 + rate) ** -years))
+
+
+def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
+    """Per link, each score per unit that travels on it."""
+    per_t = (links["unit"] == "t").to_numpy()
+    from_output = (links["from_kind"] == "output").to_numpy()
+    tkm = np.where(per_t, links["distance_km"].to_numpy(dtype=float), 0.0)
+    cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
+    co2_tkm = inventory.parameter("transport_co2e_kg_per_tkm")
+    return pd.DataFrame(
+        {
+            "tonnes": np.where(from_output & per_t, 1.0, 0.0),
+            "mwh": np.where(from_output & ~per_t, 1.0, 0.0),
+            "tkm": tkm,
+            "value": links["value_eur_per_unit"].to_numpy(dtype=float) - cost_tkm * tkm,
+            "co2": (links["co2e_kg_per_unit"].to_numpy(dtype=float) - co2_tkm * tkm) / 1000,
+            "jobs": links["jobs_per_unit"].to_numpy(dtype=float),
+        },
+        index=links.index,
+    )
+
+
+def outlet_scores(inventory: Inventory, outlets: pd.DataFrame) -> pd.DataFrame:
+    """Per facility outlet, each score per unit delivered to it (hauled `distance_km`)."""
+    tkm = outlets["distance_km"].to_numpy(dtype=float) if len(outlets) else np.zeros(0)
+    cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
+    co2_tkm = inventory.parameter("transport_co2e_kg_per_tkm")
+    value = outlets["value_eur_per_unit"].to_numpy(dtype=float) if len(outlets) else np.zeros(0)
+    co2 = outlets["co2e_kg_per_unit"].to_numpy(dtype=float) if len(outlets) else np.zeros(0)
+    return pd.DataFrame({"tkm": tkm, "value": value - cost_tkm * tkm, "co2": (co2 - co2_tkm * tkm) / 1000})
+
+
+def opening_scores(inventory: Inventory, openings: pd.DataFrame) -> pd.DataFrame:
+    """Per candidate facility built: investment, yearly cost and fixed jobs."""
+    if not len(openings):
+        return pd.DataFrame({name: np.zeros(0) for name in ("capex", "annual_cost", "value", "jobs")})
+    types = inventory.catalogue.facility_types
+    discount = inventory.parameter("discount_rate")
+    factor = np.array([annuity(discount, types[str(t)].lifetime_years.value) for t in openings["type"]], dtype=float)
+    capex = openings["capex_eur"].fillna(0.0).to_numpy(dtype=float)
+    annual = capex * factor + openings["opex_eur_per_year"].fillna(0.0).to_numpy(dtype=float)
+    return pd.DataFrame(
+        {"capex": capex, "annual_cost": annual, "value": -annual, "jobs": openings["jobs"].fillna(0.0).to_numpy(dtype=float)}
+    )
+
+
+def scores_of(inventory: Inventory, found: Match, layout: Layout) -> Scores:
+    """Each score's coefficients over the layout's columns (links, outlets, openings)."""
+    parts = (
+        link_scores(inventory, found.links),
+        outlet_scores(inventory, found.outlets),
+        opening_scores(inventory, layout.openings),
+    )
+    columns = {
+        name: np.concatenate([part[name].to_numpy(dtype=float) if name in part else np.zeros(len(part)) for part in parts])
+        for name in SCORES
+    }
+    return Scores(columns)

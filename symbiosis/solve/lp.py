@@ -1,0 +1,84 @@
+"""One allocation model solved as a whole: build it, add the user's floors, run the stages.
+
+Used for a whole territory and for each independent part of a region alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbiosis.core.problems import Infeasible
+from symbiosis.core.words import Messages, Text
+from symbiosis.flows import Inventory
+from symbiosis.matcher import Match
+from symbiosis.model.constraints import constraints
+from symbiosis.model.layout import Layout, layout_of
+from symbiosis.model.linear import LinearModel
+from symbiosis.model.options import Options
+from symbiosis.model.plan import Plan, plan_of
+from symbiosis.model.scores import Scores, scores_of
+from symbiosis.solve.backends import Solution, session, solve
+from symbiosis.solve.stages import Outcome, lexicographic, stages_for
+
+TOLERANCE = 1e-6
+
+MESSAGES: Messages = {
+    "min_jobs": (
+        "au moins {asked:.1f} emplois ont été demandés, au plus {best:.1f} peuvent être créés",
+        "at least {asked:.1f} jobs were asked, at most {best:.1f} can be created",
+    ),
+    "solver_failed": (
+        "le solveur n'a pas trouvé de solution ({status})",
+        "the solver found no solution ({status})",
+    ),
+}
+
+
+def model_of(inventory: Inventory, found: Match, options: Options) -> tuple[LinearModel, Layout, Scores]:
+    """The model with every constraint of the run: the matrix, the jobs floor, the epsilon floors."""
+    layout = layout_of(inventory, found, options)
+    scores = scores_of(inventory, found, layout)
+    model = constraints(inventory, found, options, layout)
+    if options.min_jobs is not None:
+        model = model.with_row(scores["jobs"], options.min_jobs, np.inf, "min_jobs")
+    for name, least in options.floors:
+        model = model.with_row(scores[name], least, np.inf, f"floor:{name}")
+    return model, layout, scores
+
+
+def solve_model(inventory: Inventory, found: Match, options: Options) -> Plan:
+    """The lexicographic optimum of the whole model, as a Plan; `Infeasible` when there is none."""
+    model, layout, scores = model_of(inventory, found, options)
+    if options.min_jobs is not None:
+        check_min_jobs(model, scores, options)
+    stages = stages_for(options.objective, scores, bool(layout.chosen.any()))
+    outcome = lexicographic(session(model, options.solver, options.time_limit_s), stages)
+    return plan_of(inventory, found, layout, outcome.solution.x, checked(outcome).status, options.objective,
+                   scores, named_duals(model.row_names, outcome.first))
+
+
+def checked(outcome: Outcome) -> Solution:
+    """The outcome's plan, or `Infeasible` when its first stage found none."""
+    if outcome.first.status != "optimal":
+        raise Infeasible(Text(MESSAGES, "solver_failed", {"status": outcome.first.status}))
+    return outcome.solution
+
+
+def named_duals(names: tuple[str, ...], first: Solution) -> dict[str, float]:
+    """The first stage's non-zero row duals, by row name."""
+    if first.duals is None or len(first.duals) != len(names):
+        return {}
+    return {name: float(value) for name, value in zip(names, first.duals, strict=True) if abs(value) > 1e-9}
+
+
+def check_min_jobs(model: LinearModel, scores: Scores, options: Options) -> None:
+    """Say how many jobs are possible at all when the floor asks for more."""
+    assert options.min_jobs is not None
+    relaxed = model
+    for _ in options.floors:
+        relaxed = relaxed.without_last_row()
+    relaxed = relaxed.without_last_row()  # the jobs floor itself
+    best = solve(relaxed.with_objective(scores["jobs"], "max"), options.solver, options.time_limit_s)
+    most = float(scores["jobs"] @ best.x)
+    if most + TOLERANCE < options.min_jobs:
+        raise Infeasible(Text(MESSAGES, "min_jobs", {"asked": options.min_jobs, "best": most}))

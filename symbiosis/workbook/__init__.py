@@ -1,0 +1,1 @@
+"""The inventory as a spreadsheet: the template, export and import with every mistake named by its cell."""
