@@ -160,7 +160,9 @@ def _direct_links(
     company_codes = pd.factorize(np.concatenate([outputs["company"].to_numpy(dtype=object), inputs["company"].to_numpy(dtype=object)]))[0]
     out_company, in_company = company_codes[: len(outputs)], company_codes[len(outputs):]
     distance = pair_distance_km(out_at, li, in_at, ri)
-    keep = (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9) & (out_company[li] != in_company[ri])
+    same_unit = outputs["ref_unit"].to_numpy(dtype=object)[li] == inputs["ref_unit"].to_numpy(dtype=object)[ri]
+    # Within reach, between two companies, and never tonnes into a need counted in MWh.
+    keep = (distance <= np.minimum(out_limit[li], in_limit[ri]) + 1e-9) & (out_company[li] != in_company[ri]) & same_unit
     li, ri, rule_code, by_code, distance = li[keep], ri[keep], rule_code[keep], by_code[keep], distance[keep]
     regulation = np.where(by_code, 0, np.where(energy[li], 1, np.where(not_waste[li], 2, 3)))
     season_out, season_in = season_share(outputs["months_mask"].to_numpy()[li], inputs["months_mask"].to_numpy()[ri])

@@ -21,19 +21,23 @@ from symbiosis.matcher import Match
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan
 from symbiosis.solve.lp import solve_model
+from symbiosis.solve.stages import Deadline
 
 LARGE_MODEL_LINKS = 200_000
 """Past this many links the model is split into independent parts."""
 
 
 def optimise(inventory: Inventory, found: Match, options: Options | None = None, workers: int = 1) -> Plan:
-    """The plan that is best for `options.objective`, ties broken as `stages.stages_for` says.
+    """The plan that is best for `options.objective`, ties broken as `stages.stage_names` says.
 
-    Raises `core.problems.Infeasible` when no plan meets the user's constraints.
+    `options.time_limit_s` is the whole run's: every solve shares it. Raises
+    `core.problems.Infeasible` when no plan meets the user's constraints (or
+    none was found in time).
     """
     options = options or Options()
+    deadline = Deadline(options.time_limit_s)
     if workers > 1 or len(found.links) > LARGE_MODEL_LINKS:
         from symbiosis.solve.decompose import optimise_scaled
 
-        return optimise_scaled(inventory, found, options, workers)
-    return solve_model(inventory, found, options)
+        return optimise_scaled(inventory, found, options, workers, deadline=deadline)
+    return solve_model(inventory, found, options, deadline)

@@ -21,7 +21,7 @@ from benchmarks.generate import Spec, generate
 from symbiosis.analysis.indicators import indicators
 from symbiosis.flows import Inventory, load_inventory
 from symbiosis.matcher import Match, match
-from symbiosis.model.layout import Layout
+from symbiosis.model.layout import layout_of
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan
 from symbiosis.optimize import optimise
@@ -171,7 +171,5 @@ def test_column_generation_reaches_the_lp_optimum(tmp_path: Path, objective: str
     assert priced.scores[objective] == pytest.approx(whole.scores[objective], rel=1e-6, abs=1e-6)
     feasible(inventory, priced)
     # It did start from a subset of the links.
-    layout_links = len(found.links)
-    assert columns.first_columns(found, Layout(layout_links, len(found.outlets), inventory.facilities.iloc[0:0]))[
-        :layout_links
-    ].sum() < layout_links
+    layout = layout_of(inventory, found, options)
+    assert columns.first_columns(found, layout)[: layout.n_links].sum() < layout.n_links

@@ -6,6 +6,7 @@ pallets give 3.4 MWh of heat per t in a boiler; transport costs 0.5 EUR/t.km.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from textwrap import dedent
 
@@ -204,3 +205,25 @@ def test_scenario_command_end_to_end(tmp_path: Path) -> None:
     assert (out / "chaufferie-biomasse-partagee" / "siting.csv").exists()
     refused = CliRunner().invoke(build_app(), ["scenario", str(folder), *files, "--out", str(folder / "x")])
     assert refused.exit_code != 0
+
+
+def test_the_boiler_scenario_jobs_floor_and_indicator_agree() -> None:
+    # Val de Fensch, the shared-boiler scenario: the most jobs a plan can make
+    # is exactly the jobs floor that can still be met (they disagreed by the
+    # boiler's fixed jobs: 26.8 FTE found, "at most 23.8" for a floor of 24).
+    from symbiosis.core.problems import Infeasible
+    from symbiosis.flows import load_inventory
+
+    folder = Path(__file__).parent.parent / "data" / "val_de_fensch"
+    inventory = load_inventory(folder)
+    scenario = folder / "scenarios" / "chaufferie_biomasse.toml"
+    applied = apply(inventory, read_scenario(scenario), Options(), str(scenario))
+    found = match(applied.inventory)
+    most = optimise(applied.inventory, found, replace(applied.options, objective="jobs")).scores["jobs"]
+    assert indicators(applied.inventory, optimise(applied.inventory, found, replace(applied.options, objective="jobs")))[
+        "insertion_jobs"] == pytest.approx(most, abs=1e-6)
+    floor = replace(applied.options, min_jobs=most - 0.05)
+    assert optimise(applied.inventory, found, floor).scores["jobs"] >= most - 0.05 - 1e-6
+    with pytest.raises(Infeasible) as refused:
+        optimise(applied.inventory, found, replace(applied.options, min_jobs=most + 1))
+    assert f"at most {most:.1f} can be created" in refused.value.render("en")[0]

@@ -62,7 +62,7 @@ def facility_table(plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
     intake = table[table["to"].isin(facilities.index)].groupby("to")["quantity"].sum()
     delivered = table[table["from_flow"].isin(facilities.index)].groupby("from_flow")["quantity"].sum()
     outlets = plan.outlets[plan.outlets["quantity"] > 0].groupby("facility")["quantity"].sum()
-    result = facilities[["type", "status", "open", "capacity_ref"]].copy()
+    result = facilities[["type", "status", "open", "runs", "capacity_ref"]].copy()
     result["intake"] = intake.reindex(result.index).fillna(0.0)
     result["utilisation"] = (result["intake"] / result["capacity_ref"]).round(4)
     result["delivered_to_users"] = delivered.reindex(result.index).fillna(0.0)

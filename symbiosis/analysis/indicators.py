@@ -31,28 +31,37 @@ OBJECTIVE_KPI: dict[str, str] = {
 
 ALLOCATION_COLUMNS = [
     "from_flow", "to", "quantity", "unit", "distance_km", "from_company", "to_company", "material",
-    "rule", "today_route", "route", "activity", "tkm", "value_eur", "co2e_avoided_t", "jobs_fte",
+    "rule", "today_route", "route", "activity", "tkm", "mwh_km", "fixed_cost_eur", "value_eur", "co2e_avoided_t",
+    "jobs_fte",
 ]
 
 
 def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
-    """One row per link carrying flow, with what it brings (its scores times its quantity)."""
+    """One row per link carrying flow, with what it brings (its scores times its quantity).
+
+    `value_eur` is net of the link's yearly fixed cost (`fixed_cost_eur`), paid
+    because the link is used."""
     used = plan.links[plan.links["quantity"] > 0].copy()
     q = used["quantity"].to_numpy(dtype=float)
     per_unit = link_scores(inventory, used)
+    fixed = used["from_flow"].map(inventory.flows.set_index("id")["link_fixed_cost_eur"])
+    used["fixed_cost_eur"] = pd.to_numeric(fixed, errors="coerce").astype(float).fillna(0.0)
     used["tkm"] = per_unit["tkm"].to_numpy() * q
-    used["value_eur"] = per_unit["value"].to_numpy() * q
+    used["mwh_km"] = per_unit["mwh_km"].to_numpy() * q
+    used["value_eur"] = per_unit["value"].to_numpy() * q - used["fixed_cost_eur"].to_numpy(dtype=float)
     used["co2e_avoided_t"] = per_unit["co2"].to_numpy() * q
     used["jobs_fte"] = per_unit["jobs"].to_numpy() * q
     return used[ALLOCATION_COLUMNS].reset_index(drop=True)
 
 
 def built_facilities(inventory: Inventory, plan: Plan) -> pd.DataFrame:
-    """Facilities built by this plan (candidates opened), with their yearly cost and fixed jobs."""
+    """Facilities built by this plan (candidates opened), with their yearly cost and the
+    fixed jobs they create (none for one that does not reach its minimum load)."""
     facilities = plan.opened
     built = facilities[(facilities["status"] == "candidate") & facilities["open"]].reset_index(drop=True)
     costs = opening_scores(inventory, built)
-    return built.assign(capex_eur=costs["capex"], annual_cost_eur=costs["annual_cost"], jobs=costs["jobs"])
+    jobs = np.where(built["runs"].to_numpy(dtype=bool), costs["jobs"].to_numpy(dtype=float), 0.0)
+    return built.assign(capex_eur=costs["capex"], annual_cost_eur=costs["annual_cost"], jobs=jobs)
 
 
 def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -74,6 +83,8 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
     transport_cost = inventory.parameter("transport_cost_eur_per_tkm") * scores["tkm"]
     return {
         "status": plan.status,
+        "mip_gap": plan.mip_gap,
+        "stages": [{"stage": name, "status": status} for name, status in plan.stages],
         "objective": plan.objective,
         "valorised_t": round(valorised_t, 6),
         "declared_output_t": round(declared_t, 6),
@@ -83,6 +94,8 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "insertion_jobs": round(scores["jobs"], 6),
         "co2e_avoided_t": round(scores["co2"], 6),
         "transport_tkm": round(scores["tkm"], 6),
+        "heat_mwh_km": round(scores["mwh_km"], 6),
+        "link_fixed_costs_eur_per_year": round(float(table["fixed_cost_eur"].sum()), 2),
         "links": len(table),
         "companies_involved": len(involved),
         "net_value_eur_per_year": round(scores["value"], 2),
@@ -92,6 +105,7 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "landfill_avoided_t": round(float(diverted.get("landfill", 0.0)), 6),
         "incineration_avoided_t": round(float(diverted.get("incineration", 0.0)), 6),
         "facilities_built": sorted(built["id"].astype(str)),
+        "facilities_idle": sorted(built.loc[~built["runs"].astype(bool), "id"].astype(str)),
         "jobs_by_activity": _jobs_by_activity(inventory, table, built),
         "jobs_by_structure": _jobs_by_structure(inventory, table, built),
         "valorised_t_by_material": {

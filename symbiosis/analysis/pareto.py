@@ -1,9 +1,12 @@
 """Trade-offs between two objectives, traced by the epsilon-constraint method.
 
-Maximise the second objective while holding the first above a series of
-floors between its two extremes; each point is a plan. The knee is the plan
-farthest above the straight line between the extremes: where giving up a
-little of one objective buys the most of the other.
+The two extremes are lexicographic: the most of `x`, then the most of `y`
+among those plans; the most of `y`, then the most of `x`. Between them,
+maximise `y` while holding `x` above a series of floors, then `x` again, so
+that no point gives up `x` for nothing. Only plans that no other plan beats
+on both axes are kept (the Pareto front), and the knee is named on that
+front: the plan farthest above the straight line between the extremes,
+where giving up a little of one objective buys the most of the other.
 """
 
 from __future__ import annotations
@@ -38,26 +41,39 @@ def trace(
     inventory: Inventory, found: Match, options: Options, x: Objective, y: Objective, points: int = 9
 ) -> pd.DataFrame:
     """The trade-off curve: one row per distinct plan, sorted by `x`."""
-    best_x = optimise(inventory, found, replace(options, objective=x))
-    best_y = optimise(inventory, found, replace(options, objective=y))
+    along_y = replace(options, objective=y, tie_breaks=(x,))
+    best_x = optimise(inventory, found, replace(options, objective=x, tie_breaks=(y,)))
+    best_y = optimise(inventory, found, along_y)
     low, high = best_y.scores[x], best_x.scores[x]
-    floors = np.linspace(low, high, max(points, 2))
-    points_found = []
-    for floor in floors:
-        # A hair under the floor, so the extreme itself stays feasible.
+    plans = [best_x, best_y]
+    for floor in np.linspace(low, high, max(points, 2))[1:-1]:
+        # A hair under the floor, so that a floor at an extreme stays feasible.
         least = floor - 1e-7 * max(1.0, abs(floor))
         try:
-            plan = optimise(inventory, found, replace(options, objective=y, floors=((x, least),)))
+            plans.append(optimise(inventory, found, replace(along_y, floors=((x, least),))))
         except Infeasible:
             continue
+    found_points = []
+    for plan in plans:
         kpis = indicators(inventory, plan)
-        points_found.append({"floor": floor, **{key: float(kpis[kpi]) for key, kpi in OBJECTIVE_KPI.items()},
-                     "x_score": plan.scores[x], "y_score": plan.scores[y], "links": kpis["links"]})
-    frame = pd.DataFrame(points_found)
-    frame = frame.round(6).drop_duplicates(subset=["x_score", "y_score"]).sort_values("x_score", ignore_index=True)
+        found_points.append({**{key: float(kpis[kpi]) for key, kpi in OBJECTIVE_KPI.items()},
+                             "x_score": plan.scores[x], "y_score": plan.scores[y], "links": kpis["links"]})
+    frame = pd.DataFrame(found_points).round(6).drop_duplicates(subset=["x_score", "y_score"])
+    frame = frame[front(frame["x_score"].to_numpy(), frame["y_score"].to_numpy())]
+    frame = frame.sort_values("x_score", ignore_index=True)
     frame.insert(0, "plan", [f"P{i + 1}" for i in range(len(frame))])
     frame["knee"] = _knee(frame["x_score"].to_numpy(), frame["y_score"].to_numpy())
     return frame
+
+
+def front(xs: np.ndarray, ys: np.ndarray, tolerance: float = 1e-6) -> np.ndarray:
+    """Which points no other point beats on both axes (at least as good on both, better on one)."""
+    scale_x = tolerance * max(1.0, float(np.abs(xs).max(initial=0.0)))
+    scale_y = tolerance * max(1.0, float(np.abs(ys).max(initial=0.0)))
+    as_good = (xs[None, :] >= xs[:, None] - scale_x) & (ys[None, :] >= ys[:, None] - scale_y)
+    better = (xs[None, :] > xs[:, None] + scale_x) | (ys[None, :] > ys[:, None] + scale_y)
+    dominated: np.ndarray = np.asarray((as_good & better).any(axis=1))
+    return ~dominated
 
 
 def _knee(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

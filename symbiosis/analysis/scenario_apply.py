@@ -29,7 +29,7 @@ from symbiosis.analysis.scenario_file import (
 )
 from symbiosis.catalogue.load import CatalogueError, parse_catalogue
 from symbiosis.core.problems import InputError, Problem, problem
-from symbiosis.core.words import Messages, Text
+from symbiosis.core.words import Messages, Text, joined
 from symbiosis.flows import Inventory, load_inventory
 from symbiosis.inventory.schema import Company, Defaults, Facility, Flow
 from symbiosis.model.options import Options
@@ -221,18 +221,8 @@ def _revalidate(
         try:
             return load_inventory(folder, inventory.catalogue)
         except InputError as error:
-            raise InputError([problem(MESSAGES, "invalid_inventory", source, detail=_joined(error.problems))]) from error
-
-
-_JOINED: Messages = {"joined": ("{first}{rest}", "{first}{rest}"), "then": ("; {one}{rest}", "; {one}{rest}")}
-
-
-def _joined(problems: list[Problem]) -> Text | str:
-    """Several problems as one text: `a; b; c` in the reader's language."""
-    rest: Text | str = ""
-    for found in reversed(problems[1:]):
-        rest = Text(_JOINED, "then", {"one": _located(found), "rest": rest})
-    return Text(_JOINED, "joined", {"first": _located(problems[0]), "rest": rest}) if problems else ""
+            detail = joined([_located(found) for found in error.problems], "; ")
+            raise InputError([problem(MESSAGES, "invalid_inventory", source, detail=detail)]) from error
 
 
 _LOCATED: Messages = {"at": ("{where}: {message}", "{where}: {message}")}

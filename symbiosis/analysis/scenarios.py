@@ -58,6 +58,31 @@ LABELS: Messages = {
 }
 
 
+def decimals_of(indicator: str) -> int:
+    """How many decimals an indicator is shown with (counts and euros none, jobs two)."""
+    if indicator in {"companies_involved", "links"} or "eur" in indicator or indicator.endswith("mwh"):
+        return 0
+    return 2 if indicator in {"insertion_jobs"} else 1
+
+
+def indicator_text(indicator: str, value: float, lang: Lang, *, signed: bool = False) -> str:
+    """An indicator as a table shows it; a difference gets its sign (+, −), a share
+    difference is in points, and a difference too small to show is `0`."""
+    if indicator == "valorised_share":
+        shown, unit = round(100 * value, 1), "\u00a0pt" if signed else "\u00a0%"
+        text = number(shown, lang, 1) + unit
+    else:
+        shown, unit = round(value, decimals_of(indicator)), ""
+        text = number(shown, lang, decimals_of(indicator))
+    return ("+" + text) if signed and shown > 0 else text
+
+
+def changed(indicator: str, delta: float) -> bool:
+    """Whether a difference shows at the indicator's precision."""
+    scale = 100.0 if indicator == "valorised_share" else 1.0
+    return round(scale * delta, 1 if indicator == "valorised_share" else decimals_of(indicator)) != 0
+
+
 @dataclass(frozen=True)
 class Run:
     """One optimised case: the base or a scenario."""

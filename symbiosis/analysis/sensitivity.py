@@ -4,6 +4,12 @@ The optimiser keeps the dual values (shadow prices) of its first stage: the
 gain in the objective per unit of capacity, need or supply added. A shadow
 price holds only near the plan, so the most valuable limits are also
 re-solved with 100 units more, and the sentence reports that real gain.
+
+Every re-solve keeps every constraint of the run (a jobs floor, the
+facilities a scenario builds, trade-off floors). A plan with yes-or-no
+decisions (sites chosen, links with a fixed cost) has no shadow prices:
+its decisions are then fixed as the plan took them, the prices read on
+that LP, and each sentence says so.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan
 from symbiosis.optimize import optimise
 
+COLUMNS = ["limit", "id", "name", "unit", "gain_per_unit", "gain_for_step", "sentence", "decisions_fixed"]
 STEP = 100.0
 """The 'one more unit' of a sentence: 100 t or 100 MWh a year reads better than 1."""
 
@@ -41,6 +48,8 @@ MESSAGES: Messages = {
     "value": ("{x} € de gain net", "EUR {x} of net value"),
     "co2": ("{x} t CO2e évitées", "{x} t CO2e avoided"),
     "jobs": ("{x} ETP", "{x} FTE"),
+    "fixed": ("{sentence} (décisions du plan gardées : sites, échanges à coût fixe)",
+              "{sentence} (the plan's decisions kept: sites, fixed-cost links)"),
 }
 
 
@@ -49,14 +58,20 @@ def binding_limits(
 ) -> pd.DataFrame:
     """The binding capacities, needs and supplies, most valuable first, each
     with the gain that 100 more units really bring (re-solved)."""
+    if limit <= 0:
+        return pd.DataFrame(columns=COLUMNS)
     kpi = OBJECTIVE_KPI[plan.objective]
     base = float(indicators(inventory, plan)[kpi])
+    duals = plan.duals
+    if plan.decisions:  # a MILP: its shadow prices are those of the LP with its decisions fixed
+        options = replace(options, decided=tuple(plan.decisions.items()))
+        duals = optimise(inventory, found if found is not None else match(inventory), options).duals
     flows = inventory.flows.set_index("id")
     companies = inventory.companies.set_index("id")["name"]
     facilities = inventory.facilities.set_index("id")
     running = set(plan.opened.loc[plan.opened["open"], "id"])
     found_limits = []
-    for name, dual in plan.duals.items():
+    for name, dual in duals.items():
         kind, _, key = name.partition(":")
         if kind not in {"capacity", "need", "supply"}:
             continue
@@ -88,19 +103,20 @@ def binding_limits(
     rank = table["limit"].map({"capacity": 0, "need": 1, "supply": 2})
     table = table.assign(rank=rank).sort_values(["rank", "gain_per_unit"], ascending=[True, False], ignore_index=True)
     table = table.drop(columns="rank").head(limit)
-    fast = replace(options, min_jobs=None, solver="highs")
     gains, sentences = [], []
     for row in rows(table):
         relaxed = _relaxed(inventory, str(row.limit), str(row.id))
         # Links do not depend on quantities, except seasonal caps of heat links.
         links = found if found is not None and row.unit != "MWh" else match(relaxed)
-        again = optimise(relaxed, links, fast)
+        again = optimise(relaxed, links, options)
         gain = float(indicators(relaxed, again)[kpi]) - base
         gains.append(round(gain, 6))
         words = say(MESSAGES, plan.objective, lang, x=number(gain, lang, 1))
-        sentences.append(say(MESSAGES, str(row.limit), lang, step=number(STEP, lang, 0), unit=row.unit, name=row.name, id=row.id, gain=words))
-    table = table.assign(gain_for_step=gains, sentence=sentences)
-    return table[table["gain_for_step"] > 1e-6].reset_index(drop=True)
+        sentence = say(MESSAGES, str(row.limit), lang, step=number(STEP, lang, 0), unit=row.unit, name=row.name,
+                       id=row.id, gain=words)
+        sentences.append(say(MESSAGES, "fixed", lang, sentence=sentence) if plan.decisions else sentence)
+    table = table.assign(gain_for_step=gains, sentence=sentences, decisions_fixed=bool(plan.decisions))
+    return table.loc[table["gain_for_step"] > 1e-6, COLUMNS].reset_index(drop=True)
 
 
 def _relaxed(inventory: Inventory, kind: str, key: str) -> Inventory:

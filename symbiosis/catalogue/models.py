@@ -72,6 +72,14 @@ class Material(Frozen):
     substitution_co2e_kg_per_unit: Figure | None = None
     disposal_cost_eur_per_unit: dict[Route, Figure] = Field(default_factory=dict)
     price_eur_per_unit: Figure | None = None
+    storable: bool | None = None
+    """Whether it keeps for months, so that when it is produced or needed does
+    not limit an exchange (None: mass keeps, energy does not)."""
+
+    @property
+    def keeps(self) -> bool:
+        """Whether the months it is declared for leave it free to move in other months."""
+        return self.storable if self.storable is not None else self.unit == "t"
 
     @model_validator(mode="after")
     def _codes_are_canonical(self) -> Material:
@@ -125,6 +133,11 @@ class FacilityType(Frozen):
     process_co2e_kg_per_unit: Figure
     opex_eur_per_unit: Figure
     lifetime_years: Figure
+    min_load_share: Figure
+    """Least share of its yearly capacity a facility takes when it runs: below it,
+    it does not run (and creates none of its fixed jobs)."""
+    loops: str | None = None
+    """Why this type may take back products of a facility it supplies (none: it may not)."""
 
 
 class ExchangeRule(Frozen):

@@ -113,11 +113,15 @@ class ObjectiveChoice(str, Enum):
 
 
 class SolverChoice(str, Enum):
-    cbc = "cbc"
+    auto = "auto"
     highs = "highs"
+    cbc = "cbc"
 
 
 ObjectiveOption = Annotated[
     ObjectiveChoice, typer.Option("--objective", help="Ce que l'on maximise : tonnes, value, co2 ou jobs.")
 ]
-SolverOption = Annotated[SolverChoice, typer.Option("--solver", help="Solveur : cbc (par défaut) ou highs.")]
+SolverOption = Annotated[
+    SolverChoice,
+    typer.Option("--solver", help="Solveur : auto (HiGHS pour un programme linéaire, CBC avec des décisions oui/non), highs ou cbc."),
+]

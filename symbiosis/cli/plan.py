@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -54,7 +55,7 @@ def optimize(
     min_jobs: MinJobsOption = None,
     max_distance: DistanceOption = None,
     exclude_company: ExcludeOption = None,
-    solver: SolverOption = SolverChoice.cbc,
+    solver: SolverOption = SolverChoice.auto,
     time_limit: TimeLimitOption = None,
     siting: SitingOption = False,
     scenario: ScenarioOption = None,
@@ -69,8 +70,10 @@ def optimize(
     from symbiosis.matcher import match as find_links
     from symbiosis.model.options import Options
     from symbiosis.optimize import optimise
+    from symbiosis.solve.stages import Deadline
 
     lang = settings(ctx).lang
+    deadline = Deadline(time_limit)  # the whole command's: reading, matching, solving, limits
     guard(out, [folder])
     inventory = without_companies(load_inventory(folder), exclude_company or [])
     options = Options(
@@ -88,7 +91,7 @@ def optimize(
         inventory, options = applied.inventory, applied.options
     found = find_links(inventory, max_distance_km=max_distance)
     try:
-        plan = optimise(inventory, found, options, workers)
+        plan = optimise(inventory, found, replace(options, time_limit_s=deadline.left()), workers)
     except Infeasible as error:
         # The plan cannot be made: say so in kpis.json too, for scripts that read it.
         message = " ".join(error.render(lang))
@@ -96,9 +99,14 @@ def optimize(
         errors().print(message, style="bold red", markup=False)
         raise typer.Exit(1) from error
     kpis = write_results(out, inventory, plan)
-    limits = binding_limits(inventory, plan, options, lang, found=found)
+    show = console()
+    if deadline.passed():  # no time left to look for what limits the plan: say so, write an empty table
+        limits = binding_limits(inventory, plan, options, lang, found=found, limit=0)
+        show.print(say(PLAN_MESSAGES, "no_time_for_limits", lang), style="yellow", markup=False)
+    else:
+        limits = binding_limits(inventory, plan, replace(options, time_limit_s=deadline.left()), lang, found=found)
     write_csv(out / "sensitivity.csv", limits)
-    print_plan(inventory, kpis, out, console(), lang, limits["sentence"].tolist())
+    print_plan(inventory, kpis, out, show, lang, limits["sentence"].tolist())
 
 
 PLAN_MESSAGES: Messages = {
@@ -120,6 +128,10 @@ PLAN_MESSAGES: Messages = {
     "jobs_title": ("Emplois par activité (ETP)", "Jobs by activity (FTE)"),
     "activity": ("Activité", "Activity"),
     "limits": ("Ce qui limite le plan :", "What limits the plan:"),
+    "no_time_for_limits": (
+        "La limite de temps est atteinte : ce qui limite le plan n'a pas été recherché (sensitivity.csv est vide).",
+        "The time limit is reached: what limits the plan was not looked for (sensitivity.csv is empty).",
+    ),
 }
 
 
@@ -127,7 +139,11 @@ def print_plan(
     inventory: Inventory, kpis: dict[str, object], path: Path, console: Console, lang: Lang, limits: list[str] | None = None
 ) -> None:
     """The console summary of an optimised plan."""
+    from symbiosis.analysis.status import status_notes
+
     console.print(say(PLAN_MESSAGES, "written", lang, objective=kpis["objective"], path=path), style="bold green")
+    for note in status_notes(kpis):
+        console.print(note.render(lang), style="bold yellow", markup=False)
     table = Table(title=say(PLAN_MESSAGES, "title", lang), title_justify="left")
     table.add_column(say(PLAN_MESSAGES, "indicator", lang))
     table.add_column(say(PLAN_MESSAGES, "value", lang), justify="right")

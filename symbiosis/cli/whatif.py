@@ -19,7 +19,7 @@ from symbiosis.cli.app import (
     settings,
 )
 from symbiosis.core.frames import rows
-from symbiosis.core.words import Lang, Messages, number, say
+from symbiosis.core.words import Messages, number, say
 
 MESSAGES: Messages = {
     "written": ("Comparaison écrite dans {path}", "Comparison written to {path}"),
@@ -57,13 +57,21 @@ def scenario(
     files: ScenarioFiles,
     out: OutDir,
     objective: ObjectiveOption = ObjectiveChoice.tonnes,
-    solver: SolverOption = SolverChoice.cbc,
+    solver: SolverOption = SolverChoice.auto,
     uncertainty: SpreadOption = None,
     runs: RunsOption = 200,
     seed: SeedOption = 1,
 ) -> None:
     """Comparer la situation de référence et des scénarios « et si… ? »."""
-    from symbiosis.analysis.scenarios import LABELS, run_scenarios, siting_reasons, write_comparison
+    from symbiosis.analysis.scenarios import (
+        LABELS,
+        changed,
+        indicator_text,
+        run_scenarios,
+        siting_reasons,
+        write_comparison,
+    )
+    from symbiosis.analysis.status import status_notes
     from symbiosis.core.files import guard, write_csv
     from symbiosis.flows import load_inventory
     from symbiosis.model.options import Options
@@ -84,12 +92,15 @@ def scenario(
         for case in cases:
             value = row[case.key]
             delta = row.get(f"delta:{case.key}")
-            text = "—" if value is None or value != value else _fmt(str(key), float(value), lang)
-            if delta is not None and delta == delta and case.key != "base" and abs(float(delta)) > 1e-9:
-                text += f" ({'+' if float(delta) > 0 else ''}{_fmt(str(key), float(delta), lang)})"
+            text = "—" if value is None or value != value else indicator_text(str(key), float(value), lang)
+            if delta is not None and delta == delta and case.key != "base" and changed(str(key), float(delta)):
+                text += f" ({indicator_text(str(key), float(delta), lang, signed=True)})"
             cells.append(text)
         table.add_row(say(LABELS, str(key), lang), *cells)
     show.print(table)
+    for case in cases:
+        for note in status_notes(case.kpis):
+            show.print(f"{case.name} : {note.render(lang)}", style="yellow", markup=False)
     for case in cases[1:]:
         reasons = siting_reasons(case, lang)
         if len(reasons):
@@ -115,19 +126,12 @@ def scenario(
             robust.add_row(
                 say(LABELS, str(key), lang),
                 *[
-                    f"{_fmt(str(key), s.loc[key, 'median'], lang)} [{_fmt(str(key), s.loc[key, 'p10'], lang)} ; {_fmt(str(key), s.loc[key, 'p90'], lang)}]"
+                    f"{indicator_text(str(key), s.loc[key, 'median'], lang)} [{indicator_text(str(key), s.loc[key, 'p10'], lang)} ; {indicator_text(str(key), s.loc[key, 'p90'], lang)}]"
                     for s in summaries.values()
                 ],
             )
         show.print(robust)
     show.print(say(MESSAGES, "written", lang, path=out), style="bold green")
-
-
-def _fmt(key: str, value: float, lang: Lang) -> str:
-    if key == "valorised_share":
-        return f"{number(100 * value, lang, 1)} %"
-    decimals = 2 if key in {"insertion_jobs", "payback_years"} else 0 if "eur" in key or key == "companies_involved" else 1
-    return number(value, lang, decimals)
 
 
 AxisOption = Annotated[ObjectiveChoice, typer.Option(help="Objectif : tonnes, value, co2 ou jobs.")]
@@ -141,10 +145,12 @@ def pareto(
     x: Annotated[ObjectiveChoice, typer.Option("--x", help="Objectif en abscisse.")] = ObjectiveChoice.tonnes,
     y: Annotated[ObjectiveChoice, typer.Option("--y", help="Objectif en ordonnée.")] = ObjectiveChoice.jobs,
     points: PointsOption = 9,
-    solver: SolverOption = SolverChoice.highs,
+    solver: SolverOption = SolverChoice.auto,
 ) -> None:
     """Tracer le compromis entre deux objectifs (méthode epsilon-contrainte)."""
+    from symbiosis.analysis.indicators import OBJECTIVE_KPI
     from symbiosis.analysis.pareto import plot, trace
+    from symbiosis.analysis.scenarios import indicator_text
     from symbiosis.core.files import guard, write_csv
     from symbiosis.flows import load_inventory
     from symbiosis.matcher import match
@@ -161,7 +167,12 @@ def pareto(
     for column in ("plan", x.value, y.value, "links", "knee"):
         table.add_column(column)
     for row in rows(frame):
-        table.add_row(str(row.plan), _fmt(x.value, float(getattr(row, x.value)), lang), _fmt(y.value, float(getattr(row, y.value)), lang), str(row.links), "◆" if row.knee else "")
+        table.add_row(
+            str(row.plan),
+            indicator_text(OBJECTIVE_KPI[x.value], float(getattr(row, x.value)), lang),
+            indicator_text(OBJECTIVE_KPI[y.value], float(getattr(row, y.value)), lang),
+            str(row.links), "◆" if row.knee else "",
+        )
     show.print(table)
     knees = frame.loc[frame["knee"], "plan"].tolist()
     show.print(say(MESSAGES, "knee", lang, plan=", ".join(knees)) if knees else say(MESSAGES, "no_knee", lang))

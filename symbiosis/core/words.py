@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -76,6 +76,12 @@ _BOTH: Messages = {"text": ("{fr}", "{en}")}
 def both(fr: str, en: str) -> Text:
     """A text already written in both languages (a catalogue label)."""
     return Text(_BOTH, "text", {"fr": fr, "en": en})
+
+
+def joined(parts: Sequence[Text | str], separator: str = ", ") -> Text:
+    """Several texts as one (`a, b, c`), each worded in the reader's language."""
+    template = separator.replace("{", "{{").replace("}", "}}").join(f"{{p{i}}}" for i in range(len(parts)))
+    return Text({"joined": (template, template)}, "joined", {f"p{i}": part for i, part in enumerate(parts)})
 
 
 def say(messages: Messages, key: str, lang: Lang = "fr", **params: object) -> str:

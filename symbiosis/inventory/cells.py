@@ -163,4 +163,6 @@ def from_pydantic(error: Any, file: str, line: int | None, column: str) -> Probl
         return problem(MESSAGES, "empty", file, line, column)
     if kind == "string_pattern_mismatch" and column == "months":
         return problem(MESSAGES, "months", file, line, column, value=value)
+    if kind == "string_pattern_mismatch" and column == "monthly_profile":
+        return problem(MESSAGES, "profile", file, line, column, value=value)
     return problem(MESSAGES, "invalid", file, line, column, value=value, detail=error.get("msg", ""))

@@ -70,6 +70,7 @@ def derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Probl
             problem(MESSAGES, "unknown_material", file, int(line), "material", value=value, hint=_hint(value, materials.keys()))
         )
     by_code = pd.Series(catalogue.material_of_ewc(), dtype=object)
+    problems += _mixed_units(flows, by_code, given & ~unknown, catalogue)
     material = flows["material"].where(given, flows["ewc"].map(by_code))
     material = material.where(~unknown, None)
     flows = flows.assign(material=material.astype(object).where(material.notna(), None))
@@ -105,12 +106,60 @@ def derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Probl
         problem(MESSAGES, "months", file, int(line), "months", value=value)
         for value, line in zip(flows.loc[bad, "months"], flows.loc[bad, "line"], strict=True)
     ]
+    months = _profile_months(flows, months, problems)
     return flows.assign(
         family=flows["material"].map(table["family"]),
         ref_unit=ref_unit,
         quantity_ref=flows["quantity"] * factor,
         months_mask=months.astype(int),
     )
+
+
+def _mixed_units(flows: pd.DataFrame, by_code: pd.Series, given: pd.Series, catalogue: Catalogue) -> list[Problem]:
+    """A flow naming a material and a waste code of another unit (heat with a wood code)."""
+    code_material = flows["ewc"].map(by_code)
+    rows = given & code_material.notna()
+    found = []
+    materials = catalogue.materials
+    for line, code, own, other in zip(flows.loc[rows, "line"], flows.loc[rows, "ewc"], flows.loc[rows, "material"],
+                                      code_material[rows], strict=True):
+        mine, theirs = materials[str(own)], materials[str(other)]
+        if mine.unit != theirs.unit:
+            found.append(problem(
+                MESSAGES, "code_unit", "flows.csv", int(line), "material", code=code,
+                code_material=both(theirs.label_fr, theirs.label_en), code_unit=theirs.unit,
+                material=both(mine.label_fr, mine.label_en), unit=mine.unit,
+            ))
+    return found
+
+
+def profile_shares(profiles: pd.Series) -> np.ndarray:
+    """Each monthly profile (`1;1;0;…`, twelve weights) as the share of the year in each month."""
+    if not len(profiles):
+        return np.zeros((0, 12))
+    text = profiles.astype(str).str.replace(",", ".", regex=False).str.split(";")
+    weights = np.array([[float(part) for part in parts] for parts in text], dtype=float)
+    totals = weights.sum(axis=1, keepdims=True)
+    shares: np.ndarray = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    return shares
+
+
+def _profile_months(flows: pd.DataFrame, months: pd.Series, problems: list[Problem]) -> pd.Series:
+    """The months of a flow with a profile are those its profile covers (and must be its `months`)."""
+    profiled = flows["monthly_profile"].notna()
+    if not profiled.any():
+        return months
+    shares = profile_shares(flows.loc[profiled, "monthly_profile"])
+    bits = (shares > 0).astype(np.int64) @ (1 << np.arange(12, dtype=np.int64))
+    declared = flows.loc[profiled, "months"]
+    for line, text, mask, days, stated in zip(flows.loc[profiled, "line"], flows.loc[profiled, "monthly_profile"],
+                                               bits, months[profiled], declared, strict=True):
+        if mask == 0:
+            problems.append(problem(MESSAGES, "profile_empty", "flows.csv", int(line), "monthly_profile"))
+        elif isinstance(stated, str) and days >= 0 and int(days) != int(mask):
+            problems.append(problem(MESSAGES, "profile_months", "flows.csv", int(line), "monthly_profile",
+                                    profile=text, months=stated))
+    return months.where(~profiled, pd.Series(bits, index=flows.index[profiled]))
 
 
 def _material_table(catalogue: Catalogue) -> pd.DataFrame:

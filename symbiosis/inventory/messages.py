@@ -34,6 +34,19 @@ MESSAGES: Messages = {
     "choice": ("« {value} » n'est pas admis (valeurs admises : {expected})", "'{value}' is not allowed (expected {expected})"),
     "bool": ("« {value} » n'est pas oui/non (true/false)", "'{value}' is not yes/no (true/false)"),
     "empty": ("ne doit pas être vide", "must not be empty"),
+    "profile": (
+        "« {value} » : 12 nombres séparés par ; attendus, un par mois de janvier à décembre (0 : mois sans flux)",
+        "'{value}': 12 numbers separated by ; expected, one per month from January to December (0: no flow that month)",
+    ),
+    "profile_empty": ("le profil mensuel est nul tous les mois", "the monthly profile is zero every month"),
+    "profile_months": (
+        "le profil mensuel ({profile}) ne couvre pas les mêmes mois que la colonne months ({months})",
+        "the monthly profile ({profile}) does not cover the same months as the months column ({months})",
+    ),
+    "code_unit": (
+        "le code déchet {code} désigne {code_material}, mesuré en {code_unit}, et la matière {material} est mesurée en {unit} : un flux ne mêle pas tonnes et MWh",
+        "waste code {code} is {code_material}, measured in {code_unit}, and material {material} is measured in {unit}: a flow does not mix tonnes and MWh",
+    ),
     "months": (
         "« {value} » : mois attendus comme 10-4 ou 1;2;3 (numéros de 1 à 12)",
         "'{value}': months expected as 10-4 or 1;2;3 (numbers 1 to 12)",

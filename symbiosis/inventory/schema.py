@@ -43,6 +43,8 @@ FacilityStatus = Literal["existing", "candidate"]
 
 
 Months = Annotated[str, StringConstraints(pattern=r"^\d{1,2}(-\d{1,2})?(;\d{1,2}(-\d{1,2})?)*$")]
+Profile = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\s*\d+([.,]\d+)?(\s*;\s*\d+([.,]\d+)?){11}\s*$")]
+"""Twelve weights, January to December, separated by `;`: how a yearly quantity spreads over the months."""
 
 UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
 
@@ -85,6 +87,9 @@ class Flow(Row):
     authorised: bool | None = None
     route: Route | None = None
     months: Months | None = None
+    monthly_profile: Profile | None = None
+    link_fixed_cost_eur: NonNegative | None = None
+    """Outputs: a yearly cost paid for each link that carries any of this output (contract §4)."""
 
 
 class Facility(Row):

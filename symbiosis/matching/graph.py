@@ -12,8 +12,12 @@ Two graphs are built from the candidate links:
   facility delivers equals what it takes times its yields); a product is
   useful when one of its takers is. Links into an intake that is not
   useful, or out of a product that is not, can carry nothing and are left
-  out of the model. Chains that loop back to a facility they came from are
-  found here too (`facility_cycles`).
+  out of the model. A chain never returns to a facility it came from: a
+  product sent to a facility that can send products back to it (the two
+  are in one strongly connected part of the facility graph) would let
+  tonnes go round and round, counted at each pass; such links are left out
+  too, unless the receiving facility's type says why it may (`loops` in
+  the catalogue).
 - the *compatibility graph* for people (`compatibility_graph`): companies,
   flows and facilities as nodes, declarations and every candidate link as
   edges, exported as GraphML for Gephi or yEd (`symbiosis match --graph`).
@@ -88,6 +92,36 @@ def useful_nodes(graph: nx.DiGraph[Node]) -> set[Node]:
             useful.add(before)
             frontier.append(before)
     return useful
+
+
+CARRIES, RETURNS, NO_USE = 0, 1, 2
+"""What `blocked_links` says of a link: it may carry flow, it returns to its chain, its chain reaches no use."""
+
+
+def blocked_links(
+    links: pd.DataFrame, yields: pd.DataFrame, outlets: pd.DataFrame, loops_allowed: Iterable[str] = ()
+) -> np.ndarray:
+    """Per link: CARRIES, RETURNS (back to a facility of its chain) or NO_USE (its chain reaches no use)."""
+    verdict = np.where(returning_links(links, set(loops_allowed)), RETURNS, CARRIES)
+    open_links = links[verdict == CARRIES]
+    useful = useful_links(open_links, yields, outlets)
+    verdict[np.flatnonzero(verdict == CARRIES)[~useful]] = NO_USE
+    return verdict
+
+
+def returning_links(links: pd.DataFrame, loops_allowed: set[str]) -> np.ndarray:
+    """Facility-to-facility links inside a loop of facilities (to a receiver whose type allows none)."""
+    between = ((links["from_kind"] == "facility") & (links["to_kind"] == "facility")).to_numpy()
+    found = np.zeros(len(links), dtype=bool)
+    if not between.any():
+        return found
+    chain: nx.DiGraph[str] = nx.DiGraph()
+    sources, targets = links.loc[between, "from_flow"].astype(str), links.loc[between, "to"].astype(str)
+    chain.add_edges_from(zip(sources, targets, strict=True))
+    part = {node: number for number, nodes in enumerate(nx.strongly_connected_components(chain)) for node in nodes}
+    inside = np.array([part[a] == part[b] and b not in loops_allowed for a, b in zip(sources, targets, strict=True)])
+    found[np.flatnonzero(between)[inside]] = True
+    return found
 
 
 def useful_links(links: pd.DataFrame, yields: pd.DataFrame, outlets: pd.DataFrame) -> np.ndarray:

@@ -2,10 +2,14 @@
 
 An output never sends more than it declares; an input never receives more
 than it needs; a facility never takes more than its capacity (and nothing
-unless it runs); what a facility delivers equals its intake times its
-yields, so its intake counts only as far as its products reach a use; a
-material's share of a facility's intake may be capped; at most so many
-candidates of a type may be built.
+unless it runs), and a candidate that runs takes at least its minimum load;
+what a facility delivers equals its intake times its yields, so its intake
+counts only as far as its products reach a use; a material's share of a
+facility's intake may be capped; at most so many candidates of a type may
+be built; a link with a fixed cost carries nothing unless it is switched
+on; heat is balanced period by period (`seasons.py`). A link whose chain
+through facilities returns to its own chain, or reaches no use, carries
+nothing (`matching/graph.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from scipy import sparse
 
 from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
-from symbiosis.matching.graph import useful_links
+from symbiosis.matching.graph import CARRIES, blocked_links
 from symbiosis.model.layout import Layout
 from symbiosis.model.linear import LinearModel
 from symbiosis.model.options import Options
@@ -61,7 +65,7 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
     codes, keys_in = pd.factorize(links.loc[to_input, "to"])
     rows.add(codes, link_cols[to_input], np.ones(len(codes)), len(keys_in),
              np.full(len(keys_in), -np.inf), quantities.loc[keys_in].to_numpy(dtype=float), lambda i: f"need:{keys_in[i]}")
-    # Capacity: intake <= capacity, times the opening for a candidate (none without one).
+    # Capacity: intake <= capacity, times the run column for a candidate (none without one).
     to_facility = (links["to_kind"] == "facility").to_numpy()
     fac_ids = pd.Index(facilities.index)
     codes = fac_ids.get_indexer(links.loc[to_facility, "to"])
@@ -70,10 +74,34 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
     cap_hi = np.where((facilities["status"] == "candidate").to_numpy(), 0.0, capacity)
     rows.add(
         np.concatenate([codes, open_pos]),
-        np.concatenate([link_cols[to_facility], layout.opening_cols]),
+        np.concatenate([link_cols[to_facility], layout.run_cols]),
         np.concatenate([np.ones(len(codes)), -capacity[open_pos]]),
         len(fac_ids), np.full(len(fac_ids), -np.inf), cap_hi, lambda i: f"capacity:{fac_ids[i]}",
     )
+    # Minimum load: a candidate that runs takes at least its type's share of its capacity.
+    if len(open_pos):
+        least = capacity[open_pos] * _min_load(inventory, layout)
+        opening_of = pd.Index(layout.openings["id"]).get_indexer(links.loc[to_facility, "to"])
+        takes = opening_of >= 0
+        rows.add(
+            np.concatenate([opening_of[takes], np.arange(len(open_pos))]),
+            np.concatenate([link_cols[to_facility][takes], layout.run_cols]),
+            np.concatenate([np.ones(int(takes.sum())), -least]),
+            len(open_pos), np.zeros(len(open_pos)), np.full(len(open_pos), np.inf),
+            lambda i: f"min_load:{layout.openings['id'].iat[i]}",
+        )
+    # Fixed costs: a link carries nothing unless switched on (x <= M z).
+    if len(layout.switched):
+        carry = _link_bound(inventory, found, layout.switched)
+        k = len(layout.switched)
+        rows.add(np.concatenate([np.arange(k), np.arange(k)]), np.concatenate([layout.switched, layout.switch_cols]),
+                 np.concatenate([np.ones(k), -carry]), k, np.full(k, -np.inf), np.zeros(k),
+                 lambda i: f"switch:{links['from_flow'].iat[int(layout.switched[i])]}>{links['to'].iat[int(layout.switched[i])]}")
+    # Periods: a link's yearly quantity is the sum of its periods'; each flow
+    # balanced by period sends or receives at most its share in each period.
+    seasons = layout.seasons
+    if seasons.n:
+        _period_rows(rows, found, layout)
     # Product balance: delivered + outlet - intake x yield = 0, per facility and product.
     balance = _balance_rows(links, found)
     if balance is not None:
@@ -97,21 +125,74 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
         name = f"max_open:{ftype}"
         mask = chosen & (layout.openings["type"] == ftype).to_numpy() if len(layout.openings) else np.zeros(0, bool)
         if mask.any():
-            rows.add(np.zeros(int(mask.sum()), int), layout.opening_cols[mask], np.ones(int(mask.sum())), 1,
+            count = int(mask.sum())
+            rows.add(np.zeros(count, int), layout.build_cols[mask], np.ones(count), 1,
                      np.array([-np.inf]), np.array([float(most)]), _constant(name))
 
     a = sparse.vstack(rows.blocks, format="csr") if rows.blocks else sparse.csr_matrix((0, n))
     col_lo = np.zeros(n)
     col_hi = np.full(n, np.inf)
-    # A link whose chain through facilities reaches no use can carry nothing.
-    col_hi[:n_links] = np.where(useful_links(links, found.yields, found.outlets), links["cap"].to_numpy(dtype=float), 0.0)
-    integer = np.zeros(n, dtype=bool)
-    open_cols = layout.opening_cols
-    col_hi[open_cols] = 1.0
-    integer[open_cols[chosen]] = True
-    col_lo[open_cols[~chosen]] = 1.0  # built by a scenario: fixed, not a decision
+    # A link whose chain through facilities returns to itself or reaches no use carries nothing.
+    carries = blocked_links(links, found.yields, found.outlets, loops_allowed(inventory)) == CARRIES
+    col_hi[:n_links] = np.where(carries, links["cap"].to_numpy(dtype=float), 0.0)
+    integer = layout.integer
+    col_hi[integer] = 1.0
+    col_lo[layout.build_cols[~chosen]] = 1.0  # built by a scenario: fixed, not a decision
+    col_hi[layout.build_cols[~chosen]] = 1.0
+    for name, column in layout.decisions(found):
+        if name in dict(options.decided):  # a decision taken already (sensitivity of a MILP)
+            col_lo[column] = col_hi[column] = float(dict(options.decided)[name])
+            integer[column] = False
     return LinearModel(np.zeros(n), a, np.concatenate(rows.lo), np.concatenate(rows.hi), col_lo, col_hi,
                        integer, "max", tuple(rows.names))
+
+
+def loops_allowed(inventory: Inventory) -> list[str]:
+    """Facilities whose type says why they may take back products of a facility they supply."""
+    types = inventory.catalogue.facility_types
+    facilities = inventory.facilities
+    return [str(i) for i, t in zip(facilities["id"], facilities["type"], strict=True) if types[str(t)].loops]
+
+
+def _min_load(inventory: Inventory, layout: Layout) -> np.ndarray:
+    types = inventory.catalogue.facility_types
+    return np.array([types[str(t)].min_load_share.value for t in layout.openings["type"]], dtype=float)
+
+
+def _link_bound(inventory: Inventory, found: Match, positions: np.ndarray) -> np.ndarray:
+    """The most each link can carry: its own cap, what its output declares, what its receiver can take."""
+    links = found.links.iloc[positions]
+    quantity = inventory.flows.set_index("id")["quantity_ref"]
+    capacity = inventory.facilities.set_index("id")["capacity_ref"]
+    ends = pd.concat([quantity, capacity])
+    most = np.minimum(links["cap"].to_numpy(dtype=float), links["from_flow"].map(ends).to_numpy(dtype=float))
+    bound: np.ndarray = np.minimum(most, links["to"].map(ends).to_numpy(dtype=float))
+    return bound
+
+
+def _period_rows(rows: _Rows, found: Match, layout: Layout) -> None:
+    seasons = layout.seasons
+    links = found.links
+    k = seasons.n
+    # Sum: x_link - sum of its periods = 0.
+    monthly, first = np.unique(seasons.links, return_inverse=True)
+    rows.add(np.concatenate([np.arange(len(monthly)), first]), np.concatenate([monthly, layout.period_cols]),
+             np.concatenate([np.ones(len(monthly)), -np.ones(k)]), len(monthly),
+             np.zeros(len(monthly)), np.zeros(len(monthly)), lambda i: f"periods:{monthly[i]}")
+    # Each flow's share per period.
+    n_periods = len(seasons.periods)
+    for end in ("from_flow", "to"):
+        flow_of = seasons.flows.get_indexer(links[end].to_numpy()[seasons.links])
+        held = flow_of >= 0
+        key = flow_of[held] * n_periods + seasons.period[held]
+        present, row = np.unique(key, return_inverse=True)
+        if not len(present):
+            continue
+        f, p = present // n_periods, present % n_periods
+        limit = seasons.quantity[f] * seasons.shares[f, p]
+        labels = [f"period:{seasons.flows[a]}:{b + 1}" for a, b in zip(f, p, strict=True)]
+        rows.add(row, layout.period_cols[held], np.ones(int(held.sum())), len(present), np.full(len(present), -np.inf),
+                 limit, labels.__getitem__)
 
 
 def _constant(text: str) -> Callable[[int], str]:

@@ -1,11 +1,17 @@
-"""The model's columns: one per candidate link, one per facility outlet, one
-per candidate facility that may or must be built.
+"""The model's columns, block by block.
 
-Links come first (in the matcher's row order), then outlets (grid injection,
-land spreading), then openings. An opening is a decision to build a
-candidate: free (0 or 1) when the optimiser chooses sites, fixed at 1 when a
-scenario builds it. Either way its investment, running cost and fixed jobs
-sit on that one column, so every score counts them the same way.
+1. links: the quantity on each candidate link, in the matcher's row order;
+2. outlets: what a facility sends to a sure outlet (grid injection, fields);
+3. builds: one per candidate facility that may or must be built (0 or 1 when
+   the optimiser chooses sites, fixed at 1 when a scenario builds it); its
+   investment and yearly cost sit on this column;
+4. runs: one per facility a scenario builds (0 or 1): it runs only above its
+   minimum load, and its fixed jobs sit on this column. A facility the
+   optimiser builds runs when built, so its build column is its run column;
+5. switches: one per link from an output with a yearly fixed cost
+   (`link_fixed_cost_eur`): 1 when the link is used, and the cost is paid;
+6. periods: the quantity of a link in each period of the year, for links
+   balanced by period (`seasons.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import pandas as pd
 from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
 from symbiosis.model.options import Options
+from symbiosis.model.seasons import NONE, Seasons, seasons_of
 
 
 @dataclass(frozen=True)
@@ -25,27 +32,85 @@ class Layout:
     n_links: int
     n_outlets: int
     openings: pd.DataFrame
-    """Candidate facilities with a column (inventory facility columns), `forced` when built whatever."""
+    """Candidate facilities with a build column (inventory facility columns), `forced` when built whatever."""
+    switched: np.ndarray
+    """Link positions with a switch column (a yearly fixed cost)."""
+    fixed_cost: np.ndarray
+    """Yearly fixed cost of each switched link (EUR)."""
+    seasons: Seasons = NONE
 
     @property
-    def n(self) -> int:
-        return self.n_links + self.n_outlets + len(self.openings)
+    def n_openings(self) -> int:
+        return len(self.openings)
 
     @property
-    def opening_cols(self) -> np.ndarray:
-        return self.n_links + self.n_outlets + np.arange(len(self.openings))
+    def forced(self) -> np.ndarray:
+        """Per opening: built by a scenario (not a decision)."""
+        if not len(self.openings):
+            return np.zeros(0, dtype=bool)
+        forced: np.ndarray = self.openings["forced"].to_numpy(dtype=bool)
+        return forced
+
+    @property
+    def chosen(self) -> np.ndarray:
+        """Per opening: a free decision (siting), not a forced one."""
+        return ~self.forced
 
     @property
     def outlet_cols(self) -> np.ndarray:
         return self.n_links + np.arange(self.n_outlets)
 
     @property
-    def chosen(self) -> np.ndarray:
-        """Per opening: a free decision (siting), not a forced one."""
-        if not len(self.openings):
-            return np.zeros(0, dtype=bool)
-        free: np.ndarray = ~self.openings["forced"].to_numpy(dtype=bool)
-        return free
+    def build_cols(self) -> np.ndarray:
+        return self.n_links + self.n_outlets + np.arange(self.n_openings)
+
+    @property
+    def run_block(self) -> np.ndarray:
+        """The columns of the runs block (one per forced opening)."""
+        start = self.n_links + self.n_outlets + self.n_openings
+        return start + np.arange(int(self.forced.sum()))
+
+    @property
+    def run_cols(self) -> np.ndarray:
+        """Per opening, the column saying whether it runs: its own for a forced one, its build column otherwise."""
+        cols = self.build_cols.copy()
+        cols[self.forced] = self.run_block
+        return cols
+
+    @property
+    def switch_cols(self) -> np.ndarray:
+        start = self.n_links + self.n_outlets + self.n_openings + int(self.forced.sum())
+        return start + np.arange(len(self.switched))
+
+    @property
+    def period_cols(self) -> np.ndarray:
+        start = self.n_links + self.n_outlets + self.n_openings + int(self.forced.sum()) + len(self.switched)
+        return start + np.arange(self.seasons.n)
+
+    @property
+    def n(self) -> int:
+        return self.n_links + self.n_outlets + self.n_openings + int(self.forced.sum()) + len(self.switched) + self.seasons.n
+
+    @property
+    def integer(self) -> np.ndarray:
+        """Columns that are decisions (0 or 1)."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.build_cols[self.chosen]] = True
+        mask[self.run_block] = True
+        mask[self.switch_cols] = True
+        return mask
+
+    def decisions(self, found: Match) -> list[tuple[str, int]]:
+        """Each decision column's name (`build:K04`, `run:K07`, `switch:F12>F40`) and position."""
+        named = [(f"build:{i}", int(c)) for i, c in zip(self.openings["id"], self.build_cols, strict=True)]
+        forced_ids: list[str] = list(self.openings["id"][self.forced]) if len(self.openings) else []
+        named += [(f"run:{i}", int(c)) for i, c in zip(forced_ids, self.run_block, strict=True)]
+        links = found.links
+        named += [
+            (f"switch:{links['from_flow'].iat[int(r)]}>{links['to'].iat[int(r)]}", int(c))
+            for r, c in zip(self.switched, self.switch_cols, strict=True)
+        ]
+        return named
 
 
 def layout_of(inventory: Inventory, found: Match, options: Options) -> Layout:
@@ -58,4 +123,9 @@ def layout_of(inventory: Inventory, found: Match, options: Options) -> Layout:
         chooseable &= facilities["id"].isin(options.candidates).to_numpy(dtype=bool)
     keep = forced | chooseable
     openings = facilities[keep].assign(forced=forced[keep]).reset_index(drop=True)
-    return Layout(len(found.links), len(found.outlets), openings)
+    links = found.links
+    cost = pd.to_numeric(
+        links["from_flow"].map(inventory.flows.set_index("id")["link_fixed_cost_eur"]), errors="coerce"
+    ).to_numpy(dtype=float) if "link_fixed_cost_eur" in inventory.flows else np.zeros(len(links))
+    switched = np.flatnonzero(np.nan_to_num(cost) > 0)
+    return Layout(len(links), len(found.outlets), openings, switched, cost[switched], seasons_of(inventory, found))

@@ -7,14 +7,16 @@ from typing import Literal
 
 Objective = Literal["tonnes", "value", "co2", "jobs"]
 OBJECTIVES: tuple[Objective, ...] = ("tonnes", "value", "co2", "jobs")
-Solver = Literal["cbc", "highs"]
+Solver = Literal["auto", "highs", "cbc"]
+"""`auto`: HiGHS for a linear program, CBC for a model with decisions (see solve/backends.py)."""
 
 
 @dataclass(frozen=True)
 class Options:
     objective: Objective = "tonnes"
-    solver: Solver = "cbc"
+    solver: Solver = "auto"
     time_limit_s: float | None = None
+    """The whole run's limit: every solve it makes (stages, checks) shares it."""
     min_jobs: float | None = None
     siting: bool = False
     """Candidate facilities may be opened (a mixed-integer model); else only existing ones run."""
@@ -26,3 +28,7 @@ class Options:
     """Candidate facilities that are built whatever (a scenario's decision)."""
     floors: tuple[tuple[str, float], ...] = ()
     """(score, least value) pairs: the epsilon constraints of a trade-off curve."""
+    tie_breaks: tuple[str, ...] = ()
+    """Scores to optimise right after the objective, before the usual order (a trade-off curve's other axis)."""
+    decided: tuple[tuple[str, float], ...] = ()
+    """Decisions taken already (`build:K04`, `run:K07`, `switch:F12>F40`), fixed at these values."""

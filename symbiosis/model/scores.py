@@ -5,11 +5,13 @@ A plan's score is `coefficient @ x`: the objective of a stage, a floor
 `kpis.json` are all that one product, so they can never disagree.
 
 Scores (per year): `tonnes` of declared material outputs brought to a use,
-`mwh` of surplus energy used, `tkm` tonne-kilometres hauled, `value` (EUR:
-disposal and purchases avoided, less transport and the annualised cost of
-facilities built), `co2` (t CO2e avoided, transport deducted), `jobs` (FTE:
-net jobs of each exchange plus the fixed jobs of facilities built),
-`capex` (EUR invested) and `annual_cost` (EUR: annuity of capex plus opex).
+`mwh` of surplus energy used, `tkm` tonne-kilometres hauled, `mwh_km`
+(MWh carried times the length of the pipe), `value` (EUR: disposal and
+purchases avoided, less transport, the annualised cost of facilities built
+and the fixed cost of the links used), `co2` (t CO2e avoided, transport
+deducted), `jobs` (FTE: net jobs of each exchange plus the fixed jobs of the
+facilities built that run), `capex` (EUR invested) and `annual_cost` (EUR:
+annuity of capex plus opex).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
 from symbiosis.model.layout import Layout
 
-SCORES: tuple[str, ...] = ("tonnes", "mwh", "tkm", "value", "co2", "jobs", "capex", "annual_cost")
+SCORES: tuple[str, ...] = ("tonnes", "mwh", "tkm", "mwh_km", "value", "co2", "jobs", "capex", "annual_cost")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
             "tonnes": np.where(from_output & per_t, 1.0, 0.0),
             "mwh": np.where(from_output & ~per_t, 1.0, 0.0),
             "tkm": tkm,
+            "mwh_km": np.where(per_t, 0.0, links["distance_km"].to_numpy(dtype=float)),
             "value": links["value_eur_per_unit"].to_numpy(dtype=float) - cost_tkm * tkm,
             "co2": (links["co2e_kg_per_unit"].to_numpy(dtype=float) - co2_tkm * tkm) / 1000,
             "jobs": links["jobs_per_unit"].to_numpy(dtype=float),
@@ -81,7 +84,7 @@ def outlet_scores(inventory: Inventory, outlets: pd.DataFrame) -> pd.DataFrame:
 
 
 def opening_scores(inventory: Inventory, openings: pd.DataFrame) -> pd.DataFrame:
-    """Per candidate facility built: investment, yearly cost and fixed jobs."""
+    """Per candidate facility built: investment, yearly cost and fixed jobs (counted when it runs)."""
     if not len(openings):
         return pd.DataFrame({name: np.zeros(0) for name in ("capex", "annual_cost", "value", "jobs")})
     types = inventory.catalogue.facility_types
@@ -95,14 +98,18 @@ def opening_scores(inventory: Inventory, openings: pd.DataFrame) -> pd.DataFrame
 
 
 def scores_of(inventory: Inventory, found: Match, layout: Layout) -> Scores:
-    """Each score's coefficients over the layout's columns (links, outlets, openings)."""
-    parts = (
-        link_scores(inventory, found.links),
-        outlet_scores(inventory, found.outlets),
-        opening_scores(inventory, layout.openings),
-    )
-    columns = {
-        name: np.concatenate([part[name].to_numpy(dtype=float) if name in part else np.zeros(len(part)) for part in parts])
-        for name in SCORES
-    }
+    """Each score's coefficients over the layout's columns, block by block (`layout.py`)."""
+    columns = {name: np.zeros(layout.n) for name in SCORES}
+    links = link_scores(inventory, found.links)
+    outlets = outlet_scores(inventory, found.outlets)
+    openings = opening_scores(inventory, layout.openings)
+    for name in SCORES:
+        if name in links:
+            columns[name][: layout.n_links] = links[name].to_numpy(dtype=float)
+        if name in outlets:
+            columns[name][layout.outlet_cols] = outlets[name].to_numpy(dtype=float)
+    for name in ("capex", "annual_cost", "value"):
+        columns[name][layout.build_cols] = openings[name].to_numpy(dtype=float)
+    columns["jobs"][layout.run_cols] = openings["jobs"].to_numpy(dtype=float)
+    columns["value"][layout.switch_cols] = -layout.fixed_cost
     return Scores(columns)

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.analysis.scenarios import LABELS
+from symbiosis.analysis.scenarios import LABELS, indicator_text
+from symbiosis.analysis.status import status_notes
 from symbiosis.core.frames import rows
 from symbiosis.core.words import Lang, long_date, number, quantity, say, sort_key
 from symbiosis.report.anonymise import shown
@@ -63,7 +64,7 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
 
     objective = t(f"obj_{data.objective}")
     ess_jobs = sum(float(v) for key, v in k["jobs_by_structure"].items() if key != "other")
-    sentences = [
+    sentences = [note.render(lang) for note in status_notes(k)] + [
         t("s_links", links=k["links"], companies=k["companies_involved"]),
         t(
             "s_tonnes",
@@ -266,15 +267,4 @@ def _comparison(data: ReportData) -> dict[str, Any] | None:
 def _indicator_value(indicator: str, value: object, lang: Lang, *, signed: bool) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
-    number_value = float(value)  # type: ignore[arg-type]
-    if indicator == "valorised_share":  # a difference of shares is in points
-        text = f"{number(100 * number_value, lang, 1)}\u00a0{'pt' if signed else '%'}"
-    elif indicator in {"companies_involved", "links"}:
-        text = number(number_value, lang, 0)
-    elif indicator in {"insertion_jobs", "payback_years"}:
-        text = number(number_value, lang, 1)
-    elif indicator in {"net_value_eur_per_year", "investment_eur", "valorised_mwh"}:
-        text = number(number_value, lang, 0)
-    else:
-        text = number(number_value, lang, 1)
-    return ("+" + text) if signed and number_value > 0 else text.replace("-", "−")
+    return indicator_text(indicator, float(value), lang, signed=signed)  # type: ignore[arg-type]

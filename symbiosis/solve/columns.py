@@ -23,31 +23,31 @@ from symbiosis.model.layout import Layout
 from symbiosis.model.linear import LinearModel, Sense
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan, plan_of
-from symbiosis.solve.backends import Solution, highs_solution
+from symbiosis.solve.backends import Solution, highs_solution, quiet_highs
 from symbiosis.solve.lp import checked, model_of, named_duals, solve_model
-from symbiosis.solve.stages import lexicographic, stages_for
+from symbiosis.solve.stages import Deadline, lexicographic, stages_for
 
 FIRST_LINKS_PER_FLOW = 3
 COLUMNS_PER_ROUND = 20_000
 
 
-def optimise_by_columns(inventory: Inventory, found: Match, options: Options) -> Plan:
+def optimise_by_columns(inventory: Inventory, found: Match, options: Options, deadline: Deadline | None = None) -> Plan:
     """`solve_model`'s plan for a large LP, by column generation."""
+    deadline = deadline or Deadline(options.time_limit_s)
     model, layout, scores = model_of(inventory, found, options)
     if model.integer.any():
-        return solve_model(inventory, found, options)
-    columns = ColumnSession(model, first_columns(found, layout), options.time_limit_s)
-    stages = stages_for(options.objective, scores, bool(layout.chosen.any()))
-    outcome = lexicographic(columns, stages)
-    solution = checked(outcome)
-    return plan_of(inventory, found, layout, solution.x, solution.status, options.objective, scores,
-                   named_duals(model.row_names, outcome.first))
+        return solve_model(inventory, found, options, deadline)
+    columns = ColumnSession(model, first_columns(found, layout))
+    outcome = lexicographic(columns, stages_for(options.objective, scores, options.tie_breaks), deadline)
+    solution = checked(outcome, options)
+    return plan_of(inventory, found, layout, solution.x, outcome.first.status, options.objective, scores,
+                   named_duals(model.row_names, outcome.first), stages=outcome.statuses, mip_gap=outcome.first.mip_gap)
 
 
 class ColumnSession:
     """The stage session of `stages.lexicographic`, pricing columns in at each run."""
 
-    def __init__(self, model: LinearModel, start: np.ndarray, time_limit_s: float | None) -> None:
+    def __init__(self, model: LinearModel, start: np.ndarray) -> None:
         import highspy
 
         self._h = highspy
@@ -59,10 +59,7 @@ class ColumnSession:
         self.active = np.zeros(model.n, dtype=bool)
         self.active[self.order] = True
         self.rows = model.a.shape[0]
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        highs.setOptionValue("output_flag", False)
-        if time_limit_s:
-            highs.setOptionValue("time_limit", float(time_limit_s))
+        highs = quiet_highs()
         inf = self.inf
         highs.addRows(self.rows, np.where(np.isinf(model.row_lo), -inf, model.row_lo),
                       np.where(np.isinf(model.row_hi), inf, model.row_hi), 0,
@@ -75,8 +72,9 @@ class ColumnSession:
         self.highs.addCols(len(columns), cost[columns], self.model.col_lo[columns], self.col_hi[columns], block.nnz,
                            block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data)
 
-    def run(self, cost: np.ndarray, sense: Sense, position: int) -> Solution:
+    def run(self, cost: np.ndarray, sense: Sense, position: int, time_limit_s: float | None = None) -> Solution:
         h, highs = self._h, self.highs
+        highs.setOptionValue("time_limit", float(time_limit_s) if time_limit_s else float("inf"))
         highs.changeObjectiveSense(h.ObjSense.kMaximize if sense == "max" else h.ObjSense.kMinimize)
         highs.changeColsCost(len(self.order), np.arange(len(self.order), dtype=np.int32), cost[self.order])
         # Measured at 780k links: dual simplex suits the tonne-km stage, but after two
@@ -87,7 +85,11 @@ class ColumnSession:
             highs.run()
             answer = highs_solution(highs, len(self.order))
             if answer.status != "optimal":
-                return answer
+                if not answer.x.size:
+                    return answer
+                x = np.zeros(self.model.n)
+                x[self.order] = answer.x
+                return Solution(answer.status, x, float(cost @ x), None, answer.mip_gap)
             values = answer.x
             y = _dual_sign(self.a, cost, self.order, values, self.col_hi,
                            answer.duals if answer.duals is not None else np.zeros(self.a.shape[0]))

@@ -13,18 +13,17 @@ several workers, so that OR-Tools and HiGHS never meet in one interpreter
 and the GIL is never the bottleneck.
 
 Whatever couples parts (a jobs floor, siting, epsilon floors) makes the
-model whole again: `optimise_scaled` then solves it whole (`solve/lp.py`,
-with HiGHS when installed: CBC through PuLP cannot build a region's model).
+model whole again: `optimise_scaled` then solves it whole (`solve/lp.py`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pickle
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,10 +41,11 @@ from symbiosis.matcher import Match
 from symbiosis.model.layout import layout_of
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan, plan_of
-from symbiosis.model.scores import scores_of
+from symbiosis.model.scores import link_scores, scores_of
 from symbiosis.solve import netflow
 from symbiosis.solve.columns import optimise_by_columns
 from symbiosis.solve.lp import MESSAGES, solve_model
+from symbiosis.solve.stages import Deadline
 
 NETWORK_BATCH_LINKS = 200_000
 """Small pure parts are grouped into one min-cost flow up to this many links
@@ -78,8 +78,11 @@ class Parts:
         return np.bincount(self.link_part[self.link_part >= 0], minlength=self.count)
 
 
-def components(found: Match, keep: np.ndarray | None = None) -> Parts:
-    """Label each kept link with its connected component (flows and facilities are the nodes)."""
+def components(found: Match, keep: np.ndarray | None = None, coupled: np.ndarray | None = None) -> Parts:
+    """Label each kept link with its connected component (flows and facilities are the nodes).
+
+    `coupled` links (a fixed cost, a balance by period) make their part an LP,
+    never a plain transportation problem."""
     links = found.links
     n = len(links)
     keep = np.ones(n, dtype=bool) if keep is None else keep
@@ -94,6 +97,8 @@ def components(found: Match, keep: np.ndarray | None = None) -> Parts:
     direct = ((links["from_kind"] == "output") & (links["to_kind"] == "input")).to_numpy()
     impure = np.zeros(count, dtype=bool)
     impure[link_part[keep & ~direct]] = True
+    if coupled is not None:
+        impure[link_part[keep & coupled]] = True
     # An input reached by both tonnes and MWh couples the tonnes and MWh stages.
     mass = (links["unit"] == "t").to_numpy()
     with_mass = np.zeros(size, dtype=bool)
@@ -104,14 +109,23 @@ def components(found: Match, keep: np.ndarray | None = None) -> Parts:
     return Parts(int(count), link_part, ~impure, tail, head, pd.Index(nodes))
 
 
-def network(found: Match, parts: Parts, rows: np.ndarray, quantity: np.ndarray) -> netflow.Network:
+TIE_BREAKS = ("jobs", "co2", "value", "mwh_km")
+"""The later stages a transportation part carries for the in-process HiGHS path."""
+
+
+def network(
+    found: Match, parts: Parts, rows: np.ndarray, quantity: np.ndarray, scores: pd.DataFrame | None = None
+) -> netflow.Network:
     """The transportation problem of some output-to-input links, from the node codes (no string work)."""
     links = found.links
-    return netflow.transport(
+    net = netflow.transport(
         parts.tail[rows], parts.head[rows], parts.nodes.to_numpy(), quantity,
         links["cap"].to_numpy(dtype=float)[rows], links["distance_km"].to_numpy(dtype=float)[rows],
         links["unit"].to_numpy()[rows] == "t",
     )
+    if scores is None:
+        return net
+    return replace(net, tie_breaks={name: scores[name].to_numpy(dtype=float)[rows] for name in TIE_BREAKS})
 
 
 def closed_links(inventory: Inventory, found: Match, options: Options) -> np.ndarray:
@@ -140,7 +154,8 @@ def separable(options: Options) -> bool:
 
 
 def optimise_scaled(
-    inventory: Inventory, found: Match, options: Options, workers: int = 1, *, timings: dict[str, float] | None = None
+    inventory: Inventory, found: Match, options: Options, workers: int = 1, *,
+    timings: dict[str, float] | None = None, deadline: Deadline | None = None,
 ) -> Plan:
     """`optimize.optimise`'s plan, solved part by part in `workers` parallel workers.
 
@@ -151,29 +166,36 @@ def optimise_scaled(
     """
     clock = _Clock(timings)
     if not separable(options) or found.links.empty:
-        plan = solve_model(inventory, found, lp_options(options))
+        plan = solve_model(inventory, found, options, deadline)
         clock.lap("solve")
         return plan
-    parts = components(found, ~closed_links(inventory, found, options))
+    layout = layout_of(inventory, found, options)
+    coupled = np.zeros(len(found.links), dtype=bool)
+    coupled[layout.switched] = True
+    coupled[layout.seasons.links] = True
+    parts = components(found, ~closed_links(inventory, found, options), coupled)
     tasks = plan_tasks(parts, network=options.objective == "tonnes")
     x = np.zeros(len(found.links))
     outlet_x = np.zeros(len(found.outlets))
     statuses: list[str] = []
     duals: dict[str, float] = {}
+    sub_plans: list[Plan] = []
     quantity = inventory.flows.set_index("id")["quantity_ref"].reindex(parts.nodes).to_numpy(dtype=float)
+    scores = link_scores(inventory, found.links)
     workers = max(1, int(workers))
-    lp = lp_options(options)
+    deadline = deadline or Deadline(options.time_limit_s)
     with ThreadPoolExecutor(max_workers=workers) as threads:
         futures: list[tuple[Task, Future[Any]]] = []
         for task in tasks:
             task.rows = np.flatnonzero(np.isin(parts.link_part, task.parts))
             if task.network:
-                net = network(found, parts, task.rows, quantity)
+                net = network(found, parts, task.rows, quantity, scores)
                 futures.append((task, threads.submit(netflow.solve, net)))
             else:
                 sub_inventory, sub_match, task.outlet_rows = _subproblem(inventory, found, task.rows)
                 alone = workers > 1 and task.links >= LP_CHILD_MIN_LINKS
                 solver = _solve_lp_child if alone else _solve_lp
+                lp = replace(options, time_limit_s=deadline.left())
                 futures.append((task, threads.submit(solver, sub_inventory, sub_match, lp)))
         clock.lap("build")
         for task, future in futures:
@@ -183,6 +205,7 @@ def optimise_scaled(
             if task.network:
                 x[task.rows] = result.x
             else:
+                sub_plans.append(result)
                 x[task.rows] = result.links["quantity"].to_numpy(dtype=float)
                 outlet_x[task.outlet_rows] = result.outlets["quantity"].to_numpy(dtype=float)
     clock.lap("solve")
@@ -190,7 +213,7 @@ def optimise_scaled(
     if any(s != "time_limit" for s in failed):
         raise Infeasible(Text(MESSAGES, "solver_failed", {"status": failed[0]}))
     status = failed[0] if failed else "optimal"
-    plan = merged_plan(inventory, found, options, np.concatenate([x, outlet_x]), status, duals)
+    plan = merged_plan(inventory, found, options, np.concatenate([x, outlet_x]), status, duals, sub_plans)
     clock.lap("merge")
     return plan
 
@@ -209,24 +232,35 @@ class _Clock:
         self.last = now
 
 
-def lp_options(options: Options) -> Options:
-    """HiGHS when installed: CBC through PuLP builds a million-link model far too slowly."""
-    if options.solver != "highs" and importlib.util.find_spec("highspy") is not None:
-        return replace(options, solver="highs")
-    return options
-
-
 def merged_plan(
-    inventory: Inventory, found: Match, options: Options, x: np.ndarray, status: str, duals: dict[str, float]
+    inventory: Inventory, found: Match, options: Options, x: np.ndarray, status: str, duals: dict[str, float],
+    parts: Sequence[Plan] = (),
 ) -> Plan:
     """The Plan of the whole for the column values `x` of its parts (links, then outlets).
 
-    Facilities a scenario builds keep their opening column (fixed at 1), so
-    their cost and fixed jobs are scored as in a whole solve.
+    Facilities a scenario builds keep their columns, so that their cost and
+    fixed jobs are scored as in a whole solve; whether each runs, and the
+    quantities by period, come from the part that holds it.
     """
     layout = layout_of(inventory, found, options)
-    values = np.concatenate([x, np.ones(len(layout.openings))])
-    return plan_of(inventory, found, layout, values, status, options.objective, scores_of(inventory, found, layout), duals)
+    values = np.zeros(layout.n)
+    values[: len(x)] = x
+    running = set().union(*(set(p.opened.loc[p.opened["runs"], "id"]) for p in parts)) if parts else set()
+    values[layout.run_cols] = layout.openings["id"].isin(running).to_numpy(dtype=float) if len(layout.openings) else 0.0
+    plan = plan_of(inventory, found, layout, values, status, options.objective, scores_of(inventory, found, layout),
+                   duals, stages=_stages_of(parts))
+    periods = [p.periods for p in parts if p.periods is not None]
+    return replace(plan, periods=pd.concat(periods, ignore_index=True) if periods else plan.periods)
+
+
+def _stages_of(parts: Sequence[Plan]) -> tuple[tuple[str, str], ...]:
+    """Each stage's status over the parts: optimal where every part's was."""
+    merged: dict[str, str] = {}
+    for part in parts:
+        for name, status in part.stages:
+            if merged.get(name, "optimal") == "optimal":
+                merged[name] = status
+    return tuple(merged.items())
 
 
 # --- tasks ----------------------------------------------------------------------------
@@ -284,8 +318,8 @@ def _subproblem(inventory: Inventory, found: Match, rows: np.ndarray) -> tuple[I
 
 
 def _solve_lp(inventory: Inventory, found: Match, options: Options) -> Plan:
-    """One LP part, in this process: by columns when large and HiGHS is there."""
-    if len(found.links) >= COLUMNS_MIN_LINKS and options.solver == "highs":
+    """One LP part, in this process: by columns when large (on HiGHS, unless CBC was asked for)."""
+    if len(found.links) >= COLUMNS_MIN_LINKS and options.solver != "cbc":
         return optimise_by_columns(inventory, found, options)
     return solve_model(inventory, found, options)
 

@@ -18,7 +18,7 @@ from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan, plan_of
 from symbiosis.model.scores import Scores, scores_of
 from symbiosis.solve.backends import Solution, session, solve
-from symbiosis.solve.stages import Outcome, lexicographic, stages_for
+from symbiosis.solve.stages import Deadline, Outcome, lexicographic, stages_for
 
 TOLERANCE = 1e-6
 
@@ -30,6 +30,10 @@ MESSAGES: Messages = {
     "solver_failed": (
         "le solveur n'a pas trouvé de solution ({status})",
         "the solver found no solution ({status})",
+    ),
+    "no_plan_in_time": (
+        "aucun plan trouvé dans la limite de temps ({seconds:.0f} s) : relancez avec plus de temps (--time-limit)",
+        "no plan found within the time limit ({seconds:.0f} s): run again with more time (--time-limit)",
     ),
 }
 
@@ -46,21 +50,26 @@ def model_of(inventory: Inventory, found: Match, options: Options) -> tuple[Line
     return model, layout, scores
 
 
-def solve_model(inventory: Inventory, found: Match, options: Options) -> Plan:
+def solve_model(inventory: Inventory, found: Match, options: Options, deadline: Deadline | None = None) -> Plan:
     """The lexicographic optimum of the whole model, as a Plan; `Infeasible` when there is none."""
+    deadline = deadline or Deadline(options.time_limit_s)
     model, layout, scores = model_of(inventory, found, options)
     if options.min_jobs is not None:
-        check_min_jobs(model, scores, options)
-    stages = stages_for(options.objective, scores, bool(layout.chosen.any()))
-    outcome = lexicographic(session(model, options.solver, options.time_limit_s), stages)
-    return plan_of(inventory, found, layout, outcome.solution.x, checked(outcome).status, options.objective,
-                   scores, named_duals(model.row_names, outcome.first))
+        check_min_jobs(model, scores, options, deadline)
+    stages = stages_for(options.objective, scores, options.tie_breaks)
+    outcome = lexicographic(session(model, options.solver), stages, deadline, integer=bool(model.integer.any()))
+    solution = checked(outcome, options)
+    return plan_of(inventory, found, layout, solution.x, outcome.first.status, options.objective, scores,
+                   named_duals(model.row_names, outcome.first), stages=outcome.statuses, mip_gap=outcome.first.mip_gap)
 
 
-def checked(outcome: Outcome) -> Solution:
+def checked(outcome: Outcome, options: Options) -> Solution:
     """The outcome's plan, or `Infeasible` when its first stage found none."""
-    if outcome.first.status != "optimal":
-        raise Infeasible(Text(MESSAGES, "solver_failed", {"status": outcome.first.status}))
+    status = outcome.first.status
+    if status == "time_limit_no_plan":
+        raise Infeasible(Text(MESSAGES, "no_plan_in_time", {"seconds": options.time_limit_s or 0.0}))
+    if status not in {"optimal", "time_limit"}:
+        raise Infeasible(Text(MESSAGES, "solver_failed", {"status": status}))
     return outcome.solution
 
 
@@ -71,14 +80,16 @@ def named_duals(names: tuple[str, ...], first: Solution) -> dict[str, float]:
     return {name: float(value) for name, value in zip(names, first.duals, strict=True) if abs(value) > 1e-9}
 
 
-def check_min_jobs(model: LinearModel, scores: Scores, options: Options) -> None:
+def check_min_jobs(model: LinearModel, scores: Scores, options: Options, deadline: Deadline) -> None:
     """Say how many jobs are possible at all when the floor asks for more."""
     assert options.min_jobs is not None
     relaxed = model
     for _ in options.floors:
         relaxed = relaxed.without_last_row()
     relaxed = relaxed.without_last_row()  # the jobs floor itself
-    best = solve(relaxed.with_objective(scores["jobs"], "max"), options.solver, options.time_limit_s)
+    best = solve(relaxed.with_objective(scores["jobs"], "max"), options.solver, deadline.left())
+    if best.status not in {"optimal", "time_limit"}:
+        return  # the solve of the model itself will say what is wrong
     most = float(scores["jobs"] @ best.x)
-    if most + TOLERANCE < options.min_jobs:
+    if best.status == "optimal" and most + TOLERANCE < options.min_jobs:
         raise Infeasible(Text(MESSAGES, "min_jobs", {"asked": options.min_jobs, "best": most}))

@@ -28,7 +28,8 @@ import io
 import math
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -36,7 +37,7 @@ from scipy import sparse
 
 from symbiosis.model.linear import LinearModel
 from symbiosis.solve.backends import HighsSession
-from symbiosis.solve.stages import Stage, lexicographic
+from symbiosis.solve.stages import COSTS, Stage, lexicographic, stage_names
 
 Backend = Literal["auto", "ortools", "highs"]
 COST_PER_KM = 1_000_000
@@ -62,6 +63,10 @@ class Network:
     need: np.ndarray
     supply_ids: np.ndarray
     need_ids: np.ndarray
+    tie_breaks: Mapping[str, np.ndarray] = field(default_factory=dict)
+    """Per-link scores of the later stages (jobs, co2, value, mwh_km): HiGHS applies
+    them after the fewest tonne-km; OR-Tools' min-cost flow stops at tonne-km
+    (where links tie exactly on distance it picks one of them)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,12 @@ def solve_highs(net: Network) -> FlowSolution:
         col_lo=np.zeros(n), col_hi=net.cap.astype(float), integer=np.zeros(n, dtype=bool),
         row_names=tuple([f"supply:{i}" for i in net.supply_ids] + [f"need:{i}" for i in net.need_ids]),
     )
-    stages = [Stage("tonnes", tonnes, "max"), Stage("tkm", net.distance, "min"), Stage("mwh", (~net.mass).astype(float), "max")]
+    costs = {"tonnes": tonnes, "tkm": net.distance, "mwh": (~net.mass).astype(float), **net.tie_breaks}
+    stages = [
+        Stage(name, costs[name], "min" if name in COSTS else "max")
+        for position, name in enumerate(stage_names("tonnes"))
+        if name in costs and (position == 0 or np.any(costs[name]))
+    ]
     outcome = lexicographic(HighsSession(model), stages)
     if outcome.first.status != "optimal":
         return FlowSolution(outcome.first.status, np.zeros(n), {})

@@ -2,15 +2,26 @@
 
 After a stage is solved, its optimum becomes a row (`hold`) so that a later
 stage may only choose among the plans that keep it, give or take one slack
-rule: about the solvers' feasibility tolerance, so that a tie-break cannot
-trade a visible part of an earlier optimum for its own. The same loop runs
-the whole LP, the network fast path and column generation.
+rule. The same loop runs the whole LP or MILP, the network fast path and
+column generation.
+
+The stages of a plan optimised for `objective`:
+
+1. the objective;
+2. the scores a trade-off curve asks for next (`Options.tie_breaks`);
+3. with `tonnes`, the fewest tonne-kilometres (the contract: among plans
+   with as many tonnes, the least haulage);
+4. what the other objectives gain, in this fixed order: `tonnes`, `mwh`,
+   `jobs`, `co2`, `value`, so that nothing useful is dropped because it
+   scores nothing on the chosen objective;
+5. the fewest tonne-kilometres, then the fewest MWh·km of heat pipe.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,9 +30,21 @@ from symbiosis.model.options import Objective
 from symbiosis.model.scores import Scores
 from symbiosis.solve.backends import Session, Solution
 
-STAGE_SLACK = (1e-9, 1e-12)
-"""What a later stage may give up of an earlier optimum: per unit of the
-largest coefficient of that stage's objective, and relative to the optimum."""
+GAINS: tuple[str, ...] = ("tonnes", "mwh", "jobs", "co2", "value")
+"""What a plan gains, in the order the tie-breaks keep it."""
+COSTS: tuple[str, ...] = ("tkm", "mwh_km")
+"""What a plan costs in haulage and pipe, minimised last."""
+
+STAGE_SLACK = (1e-12, 1e-9)
+"""What a later stage may give up of an earlier optimum: relative to the
+optimum, and per unit of the stage's largest coefficient. About the LP
+solvers' feasibility tolerance, so that a tie-break cannot trade a visible
+part of an earlier optimum (nor leave grams on other links)."""
+MIP_STAGE_SLACK = (1e-9, 1e-6)
+"""The same for a model with decisions (siting, fixed costs): a mixed-integer
+solver proves its rows to about 1e-6, and a tighter slack makes CBC call the
+next stage infeasible (measured on a 60-candidate siting: the old 1e-12
+relative slack did, and the plan silently stopped at its first stage)."""
 
 
 @dataclass(frozen=True)
@@ -31,58 +54,92 @@ class Stage:
     sense: Sense
 
 
-def stages_for(objective: Objective, scores: Scores, siting: bool) -> list[Stage]:
-    """The stages of a plan optimised for `objective`.
-
-    `tonnes`: most tonnes valorised, then fewest tonne-kilometres (the
-    contract), then most MWh of surplus energy used. Other objectives: their
-    own score, then fewest tonne-kilometres. With siting, the least
-    investment breaks the remaining ties.
-    """
-    names: list[tuple[str, Sense]] = [(objective, "max"), ("tkm", "min")]
-    if objective == "tonnes":
-        names.append(("mwh", "max"))
-    if siting:
-        names.append(("capex", "min"))
-    return [Stage(name, scores[name], sense) for name, sense in names]
+def stage_names(objective: Objective, tie_breaks: Sequence[str] = ()) -> list[str]:
+    """The order of the stages, as the module's docstring says."""
+    names = [objective, *(t for t in tie_breaks if t != objective)]
+    if objective == "tonnes" and "tkm" not in names:
+        names.append("tkm")
+    names += [name for name in (*GAINS, *COSTS) if name not in names]
+    return names
 
 
-def stage_bounds(cost: np.ndarray, best: float, sense: Sense) -> tuple[float, float]:
+def stages_for(objective: Objective, scores: Scores, tie_breaks: Sequence[str] = ()) -> list[Stage]:
+    """The stages of a plan for `objective`, with each score's coefficients; stages
+    whose score is zero on every column are left out (they cannot change the plan)."""
+    stages = []
+    for position, name in enumerate(stage_names(objective, tie_breaks)):
+        cost = scores[name]
+        if position and not np.any(cost):
+            continue
+        stages.append(Stage(name, cost, "min" if name in COSTS else "max"))
+    return stages
+
+
+def stage_bounds(cost: np.ndarray, best: float, sense: Sense, integer: bool = False) -> tuple[float, float]:
     """The row that keeps a stage's optimum `best` for the stages after it."""
     scale = float(np.abs(cost).max(initial=0.0))
-    slack = STAGE_SLACK[0] * scale + STAGE_SLACK[1] * abs(best)
+    relative, per_coefficient = MIP_STAGE_SLACK if integer else STAGE_SLACK
+    slack = relative * abs(best) + per_coefficient * scale
     return (best - slack, np.inf) if sense == "max" else (-np.inf, best + slack)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The plan of the last stage that succeeded, and the first stage's own answer."""
+    """The plan of the last stage that gave one, the first stage's own answer, and each stage's status."""
 
     solution: Solution
     first: Solution
-    stopped: str | None = None
-    """The status of a tie-break that did not succeed (its predecessor's plan is kept)."""
+    statuses: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def complete(self) -> bool:
+        return all(status == "optimal" for _, status in self.statuses)
 
 
-def lexicographic(session: Session, stages: Sequence[Stage]) -> Outcome:
+class Deadline:
+    """The time left of a run's limit, shared by every solve of the run."""
+
+    def __init__(self, limit_s: float | None) -> None:
+        self.end = None if limit_s is None else time.monotonic() + limit_s
+
+    def left(self) -> float | None:
+        """Seconds left (at least a hundredth, so a solver still returns its best), or None without a limit."""
+        return None if self.end is None else max(0.01, self.end - time.monotonic())
+
+    def passed(self) -> bool:
+        return self.end is not None and time.monotonic() >= self.end
+
+
+def lexicographic(
+    session: Session, stages: Sequence[Stage], deadline: Deadline | None = None, *, integer: bool = False
+) -> Outcome:
     """Solve each stage in turn, holding every optimum for the next.
 
-    A first stage that is not optimal ends the loop with its answer (the
-    caller decides what to say); a tie-break that fails keeps the previous
-    stage's plan.
+    A first stage without a plan ends the loop with its answer (the caller
+    says so). A stage stopped by the time limit keeps the plan it found (it
+    meets every earlier optimum) and ends the loop; a tie-break that fails
+    otherwise keeps the previous stage's plan. Either way its status is kept.
     """
+    deadline = deadline or Deadline(None)
     first: Solution | None = None
     kept: Solution | None = None
+    statuses: list[tuple[str, str]] = []
     for position, stage in enumerate(stages):
-        attempt = session.run(stage.cost, stage.sense, position)
+        if position and deadline.passed():
+            statuses.append((stage.name, "time_limit"))
+            break
+        attempt = session.run(stage.cost, stage.sense, position, deadline.left())
+        statuses.append((stage.name, attempt.status))
         if position == 0:
             first = attempt
+        if attempt.status == "time_limit" and attempt.x.size:
+            kept = attempt
+            break
         if attempt.status != "optimal":
-            assert first is not None
-            return Outcome(kept or attempt, first, None if kept is None else attempt.status)
+            break
         kept = attempt
         if position < len(stages) - 1:
-            lo, hi = stage_bounds(stage.cost, float(stage.cost @ attempt.x), stage.sense)
+            lo, hi = stage_bounds(stage.cost, float(stage.cost @ attempt.x), stage.sense, integer)
             session.hold(stage.cost, lo, hi, f"stage:{stage.name}")
-    assert kept is not None and first is not None
-    return Outcome(kept, first)
+    assert first is not None
+    return Outcome(kept or first, first, tuple(statuses))

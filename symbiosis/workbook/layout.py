@@ -161,6 +161,15 @@ FLOWS = Sheet("flows", "flows.csv", "Flux", "Flows", (
        "10-4 pour octobre à avril, 1;2;3 pour janvier à mars ; vide : toute l'année.", "Months when the flow is "
        "available (or needed): 10-4 for October to April, 1;2;3 for January to March; blank: all year.",
        "10-4", kind="code", width=14),
+    _c("monthly_profile", "Profil mensuel", "Monthly profile", "Facultatif : 12 poids séparés par ; de janvier à "
+       "décembre, pour un flux inégal selon les mois (0 : mois sans flux) ; sinon la quantité est répartie également "
+       "sur ses mois.", "Optional: 12 weights separated by ; from January to December, for a flow that varies by "
+       "month (0: no flow that month); otherwise the quantity is spread evenly over its months.",
+       "3;3;2;1;0;0;0;0;0;1;2;3", kind="code", width=22),
+    _c("link_fixed_cost_eur", "Coût fixe par échange en €/an", "Fixed cost per exchange in €/yr", "Sorties : ce "
+       "que coûte chaque échange qui emporte une partie de ce flux, quel qu'en soit le tonnage (contrat, benne, "
+       "raccordement).", "Outputs: what each exchange taking any of this flow costs a year, whatever the tonnage "
+       "(contract, skip, connection).", "1200", kind="number", width=16, check="non_negative"),
 ))
 
 
