@@ -30,7 +30,7 @@ REQUIRED_ACTIVITIES = {
     "collection", "sorting", "recycling", "reuse", "pallet_repair", "dismantling",
     "boiler_operation", "methanisation_operation", "composting_operation", "shredding",
     "landfill", "incineration", "energy_recovery", "composting", "methanisation",
-    "land_spreading", "grid_injection",
+    "spreading", "grid_injection",
 }
 PRODUCTS = {"heat", "biogas", "digestate", "compost", "wood_chips"}
 ASSUMPTION = "Assumption (symbiosis project)"
@@ -291,9 +291,9 @@ def test_facility_figures_are_plausible(catalogue: Catalogue) -> None:
 
 def test_methanisation_and_composting_outlets(catalogue: Catalogue) -> None:
     meth = catalogue.facility_types["methanisation"]
-    assert meth.outlets == {"biogas": "grid_injection", "digestate": "land_spreading"}
+    assert meth.outlets == {"biogas": "grid_injection", "digestate": "spreading"}
     assert {p.product: p.basis for p in meth.products} == {"biogas": "methane", "digestate": "mass"}
-    assert catalogue.facility_types["composting"].outlets == {"compost": "land_spreading"}
+    assert catalogue.facility_types["composting"].outlets == {"compost": "spreading"}
     repair = {p.product: p.factor.value for p in catalogue.facility_types["pallet_repair"].products}
     assert repair == {"wood_pallets": pytest.approx(0.8), "wood_chips": pytest.approx(0.2)}
 

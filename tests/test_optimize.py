@@ -158,7 +158,7 @@ def test_methanisation_chain_with_two_products(tmp_path: Path) -> None:
     assert moved[("M1", "I1")] == 100.0
     outlets = {(r.product, r.route): round(r.quantity, 4) for r in plan.outlets.itertuples() if r.quantity > 0}
     # Biogas: 400 x 1 + 100 x 0.2 MWh = 420 MWh injected; digestate 0.9 x 500 = 450 t, 100 t to the farm.
-    assert outlets == {("biogas", "grid_injection"): 420.0, ("digestate", "land_spreading"): 350.0}
+    assert outlets == {("biogas", "grid_injection"): 420.0, ("digestate", "spreading"): 350.0}
     assert kpis["valorised_t"] == pytest.approx(500.0)
 
 

@@ -128,7 +128,7 @@ def run(*args: str) -> Ran:
 def test_summary_kpis_equal_indicators(built: Built) -> None:
     cards = dict(re.findall(r'data-kpi="(\w+)" data-value="([^"]+)"', built.html))
     assert set(cards) >= {
-        "valorised_t", "valorised_share", "landfill_avoided_t", "co2e_avoided_t",
+        "additional_valorised_t", "rerouted_t", "valorised_share", "landfill_avoided_t", "co2e_avoided_t",
         "net_value_eur_per_year", "insertion_jobs", "companies_involved",
     }
     for key, value in cards.items():
@@ -245,7 +245,7 @@ def test_scenario_comparison(small: Path, tmp_path: Path) -> None:
     assert "Scénarios comparés" in html
     assert "Doubler les palettes de la scierie" in html
     assert "Écart : Doubler les palettes de la scierie" in html
-    assert "Tonnes valorisées localement (t/an)" in html
+    assert "Tonnes valorisées localement, en tout (t/an)" in html
 
 
 # --- French numbers -------------------------------------------------------------------------------
@@ -524,7 +524,7 @@ def test_scenario_section_from_a_comparison_table(small: Path) -> None:
     )
     page = unescape(render_html(data))
     section = page[page.index('id="scenarios"'):page.index('id="companies"')]
-    assert "Tonnes valorisées localement (t/an)" in section and "Écart : Chaufferie partagée" in section
+    assert "Tonnes valorisées localement, en tout (t/an)" in section and "Écart : Chaufferie partagée" in section
     assert "1\u202f110,0" in section and "+1\u202f000,0" in section
     assert "68,8\u00a0%" in section and "+1,2\u00a0pt" in section
     md = render_markdown(data, "m.svg", "s.svg")

@@ -87,9 +87,13 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "stages": [{"stage": name, "status": status} for name, status in plan.stages],
         "objective": plan.objective,
         "valorised_t": round(valorised_t, 6),
+        "additional_valorised_t": round(scores["tonnes_added"], 6),
+        "rerouted_t": round(valorised_t - scores["tonnes_added"], 6),
         "declared_output_t": round(declared_t, 6),
         "valorised_share": round(valorised_t / declared_t, 6) if declared_t else 0.0,
         "valorised_mwh": round(scores["mwh"], 6),
+        "additional_valorised_mwh": round(scores["mwh_added"], 6),
+        "rerouted_mwh": round(scores["mwh"] - scores["mwh_added"], 6),
         "declared_output_mwh": round(declared_mwh, 6),
         "insertion_jobs": round(scores["jobs"], 6),
         "co2e_avoided_t": round(scores["co2"], 6),
@@ -108,6 +112,9 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "facilities_idle": sorted(built.loc[~built["runs"].astype(bool), "id"].astype(str)),
         "jobs_by_activity": _jobs_by_activity(inventory, table, built),
         "jobs_by_structure": _jobs_by_structure(inventory, table, built),
+        "valorised_t_by_today_route": {
+            str(k): round(float(v), 6) for k, v in table[from_output & mass].groupby("today_route")["quantity"].sum().items()
+        },
         "valorised_t_by_material": {
             str(k): round(float(v), 6) for k, v in table[from_output & mass].groupby("material")["quantity"].sum().items()
         },

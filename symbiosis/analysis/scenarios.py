@@ -29,6 +29,8 @@ from symbiosis.model.plan import Plan
 from symbiosis.optimize import optimise
 
 INDICATORS: tuple[str, ...] = (
+    "additional_valorised_t",
+    "rerouted_t",
     "valorised_t",
     "valorised_share",
     "valorised_mwh",
@@ -44,7 +46,15 @@ INDICATORS: tuple[str, ...] = (
 
 
 LABELS: Messages = {
-    "valorised_t": ("Tonnes valorisées localement (t/an)", "Tonnes kept in local use (t/yr)"),
+    "additional_valorised_t": (
+        "Tonnes qui trouvent un usage local (aujourd'hui enfouies, incinérées ou hors du territoire, t/an)",
+        "Tonnes given a local use (today landfilled, incinerated or outside the territory, t/yr)",
+    ),
+    "rerouted_t": (
+        "Tonnes déjà valorisées, déplacées vers un receveur local (t/an)",
+        "Tonnes already recovered, moved to a local receiver (t/yr)",
+    ),
+    "valorised_t": ("Tonnes valorisées localement, en tout (t/an)", "Tonnes kept in local use, in all (t/yr)"),
     "valorised_share": ("Part des sorties valorisée", "Share of outputs used"),
     "valorised_mwh": ("Énergie fatale valorisée (MWh/an)", "Surplus energy used (MWh/yr)"),
     "landfill_avoided_t": ("Enfouissement évité (t/an)", "Landfill avoided (t/yr)"),

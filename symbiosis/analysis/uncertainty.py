@@ -20,6 +20,8 @@ from symbiosis.model.options import Options
 from symbiosis.optimize import optimise
 
 REPORTED = (
+    "additional_valorised_t",
+    "rerouted_t",
     "valorised_t",
     "valorised_share",
     "valorised_mwh",

@@ -8,7 +8,7 @@ code. This module only declares its shape; `load.py` reads it.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,7 +23,7 @@ from symbiosis.catalogue.ewc import list_of_waste, split_code
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RefUnit = Literal["t", "MWh"]
-Route = Literal[
+TodayRoute = Literal[
     "landfill",
     "incineration",
     "energy_recovery",
@@ -31,10 +31,24 @@ Route = Literal[
     "reuse",
     "composting",
     "methanisation",
-    "land_spreading",
-    "grid_injection",
+    "spreading",
+    "outside",
+    "none",
 ]
-ROUTES: tuple[Route, ...] = Route.__args__  # type: ignore[attr-defined]
+"""Where an output goes today (contract §4): `incineration` has no energy
+recovery, `outside` leaves the territory for any route, `none` is energy
+not used today."""
+Route = Literal[TodayRoute, "grid_injection"]
+"""A treatment route: today's, or one a facility's outlet takes."""
+TODAY_ROUTES: tuple[TodayRoute, ...] = TodayRoute.__args__  # type: ignore[attr-defined]
+ROUTES: tuple[Route, ...] = (*TODAY_ROUTES, "grid_injection")
+ADDITIONAL_ROUTES = frozenset({"landfill", "incineration", "outside", "none"})
+"""Today's routes from which a local use is an addition (contract §4
+`additional_valorised_t`); from the others it only re-routes."""
+DISPOSAL_ROUTES = frozenset({"landfill", "incineration"})
+"""Routes that destroy the material: what goes there today is not collected apart."""
+ENERGY_ROUTES = frozenset({"none", "energy_recovery", "outside", "grid_injection"})
+"""The routes energy can take (heat is never landfilled)."""
 YieldBasis = Literal["mass", "lhv", "methane", "energy"]
 
 
@@ -62,7 +76,9 @@ class Material(Frozen):
     family: Key
     ewc: list[str] = Field(default_factory=list)
     product: bool = False
-    default_route: Route = "landfill"
+    default_route: Route
+    """Where this stream usually goes today when a flow does not say (absent:
+    `landfill` for tonnes, `none` for energy)."""
     direct_route: Route = "recycling"
     direct_activity: Key = "collection"
     density_t_per_m3: Figure | None = None
@@ -75,6 +91,13 @@ class Material(Frozen):
     storable: bool | None = None
     """Whether it keeps for months, so that when it is produced or needed does
     not limit an exchange (None: mass keeps, energy does not)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _usual_route(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "default_route" not in data:
+            return {**data, "default_route": "none" if data.get("unit") == "MWh" else "landfill"}
+        return data
 
     @property
     def keeps(self) -> bool:
@@ -196,9 +219,12 @@ class Catalogue(Frozen):
         for key, material in self.materials.items():
             if material.direct_activity not in activities:
                 errors.append(f"material {key}: unknown activity {material.direct_activity}")
-            for route in (material.default_route,):
-                if route not in activities:
-                    errors.append(f"material {key}: no activity for route {route}")
+            if material.default_route not in activities:
+                errors.append(f"material {key}: no activity for route {material.default_route}")
+            if material.unit == "t" and material.default_route == "none":
+                errors.append(f"material {key}: route none is for energy not used today")
+            if material.unit == "MWh" and material.default_route not in ENERGY_ROUTES:
+                errors.append(f"material {key}: energy cannot go to {material.default_route}")
         owner: dict[str, str] = {}
         for key, material in self.materials.items():
             for code in material.ewc:

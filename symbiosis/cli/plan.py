@@ -114,7 +114,12 @@ PLAN_MESSAGES: Messages = {
     "title": ("Ce que le territoire gagne chaque année", "What the territory gains each year"),
     "indicator": ("Indicateur", "Indicator"),
     "value": ("Valeur", "Value"),
-    "valorised_t": ("Matières valorisées localement", "Materials kept in local use"),
+    "additional_valorised_t": (
+        "Matières qui trouvent un usage local (aujourd'hui enfouies, incinérées, hors du territoire)",
+        "Materials given a local use (today landfilled, incinerated, outside)",
+    ),
+    "rerouted_t": ("Matières déjà valorisées, déplacées", "Materials already recovered, re-routed"),
+    "valorised_t": ("Matières valorisées localement, en tout", "Materials kept in local use, in all"),
     "valorised_share": ("Part des sorties déclarées valorisée", "Share of declared outputs used"),
     "valorised_mwh": ("Énergie fatale valorisée", "Surplus energy used"),
     "insertion_jobs": ("Emplois créés (ETP)", "Jobs created (FTE)"),
@@ -153,6 +158,8 @@ def print_plan(
         return float(raw) if isinstance(raw, int | float) else 0.0
 
     rows = [
+        ("additional_valorised_t", f"{number(value('additional_valorised_t'), lang, 1)} t"),
+        ("rerouted_t", f"{number(value('rerouted_t'), lang, 1)} t"),
         ("valorised_t", f"{number(value('valorised_t'), lang, 1)} t"),
         ("valorised_share", f"{number(100 * value('valorised_share'), lang, 1)} %"),
         ("valorised_mwh", f"{number(value('valorised_mwh'), lang, 0)} MWh"),

@@ -31,6 +31,22 @@ _UNIT_SPELLINGS = {
 }
 
 
+_ROUTE_SPELLINGS = {
+    "land_spreading": "spreading", "enfouissement": "landfill", "stockage": "landfill",
+    "incinération": "incineration", "valorisation_énergétique": "energy_recovery",
+    "valorisation_energetique": "energy_recovery", "recyclage": "recycling", "réemploi": "reuse",
+    "reemploi": "reuse", "compostage": "composting", "méthanisation": "methanisation",
+    "épandage": "spreading", "epandage": "spreading", "extérieur": "outside", "exterieur": "outside",
+    "aucune": "none", "aucun": "none",
+}
+"""Older and French spellings of today's routes (contract §4 names them in English)."""
+
+
+def _word(value: str, spellings: dict[str, str]) -> str:
+    lowered = value.lower()
+    return spellings.get(lowered.replace(" ", "_"), lowered)
+
+
 def read_table(
     path: Path, model: type[Row], required: Sequence[str], problems: list[Problem]
 ) -> pd.DataFrame | None:
@@ -94,7 +110,9 @@ def _normalise(raw: pd.DataFrame, model: type[Row]) -> dict[str, np.ndarray]:
             column = _on_distinct(column, lambda v: "true" if v.lower() in _TRUE else "false" if v.lower() in _FALSE else v)
         elif name == "unit":
             column = _on_distinct(column, lambda v: _UNIT_SPELLINGS.get(v.lower(), v))
-        elif name in {"direction", "status", "route", "type"}:
+        elif name == "route":
+            column = _on_distinct(column, lambda v: _word(v, _ROUTE_SPELLINGS))
+        elif name in {"direction", "status", "type"}:
             column = _on_distinct(column, str.lower)
         default = info.get_default() if not info.is_required() else None
         # A blank cell means "not given": the model's default, else None.

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.catalogue import ewc as ewc_codes
-from symbiosis.catalogue.models import Catalogue
+from symbiosis.catalogue.models import ENERGY_ROUTES, Catalogue
 from symbiosis.core.frames import rows
 from symbiosis.core.problems import Problem, problem
 from symbiosis.core.words import Text, both
@@ -100,6 +100,7 @@ def derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Probl
             problem(MESSAGES, key, file, int(line), "unit", value=u, material=m if isinstance(m, Text) else code_label(code))
             for u, m, code, line in zip(unit[mask], label[mask], flows.loc[mask, "ewc"], flows.loc[mask, "line"], strict=True)
         ]
+    problems += _route_units(flows, mass, label, known)
     months = flows["months"].map(_months_mask, na_action="ignore").fillna(ALL_MONTHS)
     bad = months < 0
     problems += [
@@ -113,6 +114,22 @@ def derive_flows(flows: pd.DataFrame, catalogue: Catalogue, problems: list[Probl
         quantity_ref=flows["quantity"] * factor,
         months_mask=months.astype(int),
     )
+
+
+def _route_units(flows: pd.DataFrame, mass: pd.Series, label: pd.Series, known: pd.Series) -> list[Problem]:
+    """Today's route must suit what the output is: energy is never landfilled, and
+    only energy is `none` (not used)."""
+    route = flows["route"]
+    output = (flows["direction"] == "output") & route.notna() & known
+    checks = (
+        ("energy_route", output & ~mass & ~route.isin(ENERGY_ROUTES)),
+        ("mass_route_none", output & mass & (route == "none")),
+    )
+    return [
+        problem(MESSAGES, key, "flows.csv", int(line), "route", value=value, material=material)
+        for key, mask in checks
+        for value, material, line in zip(route[mask], label[mask], flows.loc[mask, "line"], strict=True)
+    ]
 
 
 def _mixed_units(flows: pd.DataFrame, by_code: pd.Series, given: pd.Series, catalogue: Catalogue) -> list[Problem]:

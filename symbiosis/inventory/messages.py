@@ -43,6 +43,14 @@ MESSAGES: Messages = {
         "le profil mensuel ({profile}) ne couvre pas les mêmes mois que la colonne months ({months})",
         "the monthly profile ({profile}) does not cover the same months as the months column ({months})",
     ),
+    "energy_route": (
+        "l'énergie ({material}) ne part pas en « {value} » : une énergie non utilisée aujourd'hui a la filière « none », une énergie déjà récupérée « energy_recovery »",
+        "energy ({material}) does not go to '{value}': energy not used today has route 'none', energy already recovered 'energy_recovery'",
+    ),
+    "mass_route_none": (
+        "la filière « none » est réservée à l'énergie non utilisée ; {material} part aujourd'hui en enfouissement, incinération, recyclage… (ou « outside » s'il quitte le territoire)",
+        "route 'none' is for energy not used today; {material} goes today to landfill, incineration, recycling… (or 'outside' if it leaves the territory)",
+    ),
     "code_unit": (
         "le code déchet {code} désigne {code_material}, mesuré en {code_unit}, et la matière {material} est mesurée en {unit} : un flux ne mêle pas tonnes et MWh",
         "waste code {code} is {code_material}, measured in {code_unit}, and material {material} is measured in {unit}: a flow does not mix tonnes and MWh",

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from symbiosis.catalogue.models import Route
+from symbiosis.catalogue.models import TodayRoute
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -85,7 +85,8 @@ class Flow(Row):
     cost_eur_per_t: Finite | None = None
     status: Status = "waste"
     authorised: bool | None = None
-    route: Route | None = None
+    route: TodayRoute | None = None
+    """Outputs: where it goes today (contract §4); blank: the material's usual route."""
     months: Months | None = None
     monthly_profile: Profile | None = None
     link_fixed_cost_eur: NonNegative | None = None

@@ -18,9 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.catalogue.models import Catalogue, FacilityType, Material, product_yield, value_of
-
-DISPOSAL_ROUTES = frozenset({"landfill", "incineration"})
+from symbiosis.catalogue.models import (
+    DISPOSAL_ROUTES,
+    Catalogue,
+    FacilityType,
+    Material,
+    product_yield,
+    value_of,
+)
 
 Columns = dict[str, Any]
 """Economic columns of a batch of links, ready for a DataFrame."""
@@ -207,9 +212,14 @@ def product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh
 
 
 def route_figure(material: Material | None, kind: str, route: str) -> float:
-    """A material's disposal cost or CO2e per unit on a route (0 where the catalogue is silent)."""
+    """A material's disposal cost or CO2e per unit on a route (0 where the catalogue is silent).
+
+    `outside` (the territory does not know where it goes) takes the figures of
+    the material's usual route."""
     if material is None:
         return 0.0
+    if route == "outside":
+        route = material.default_route
     table = material.disposal_cost_eur_per_unit if kind == "disposal" else material.co2e_kg_per_unit
     figure = table.get(route)  # type: ignore[call-overload]
     return float(figure.value) if figure is not None else 0.0

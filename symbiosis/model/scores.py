@@ -5,7 +5,9 @@ A plan's score is `coefficient @ x`: the objective of a stage, a floor
 `kpis.json` are all that one product, so they can never disagree.
 
 Scores (per year): `tonnes` of declared material outputs brought to a use,
-`mwh` of surplus energy used, `tkm` tonne-kilometres hauled, `mwh_km`
+`mwh` of surplus energy used, and of each the part that is an addition
+(`tonnes_added`, `mwh_added`: today's route is landfill, incineration,
+outside the territory, or none) rather than a re-routing, `tkm` tonne-kilometres hauled, `mwh_km`
 (MWh carried times the length of the pipe), `value` (EUR: disposal and
 purchases avoided, less transport, the annualised cost of facilities built
 and the fixed cost of the links used), `co2` (t CO2e avoided, transport
@@ -22,11 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from symbiosis.catalogue.models import ADDITIONAL_ROUTES
 from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
 from symbiosis.model.layout import Layout
 
-SCORES: tuple[str, ...] = ("tonnes", "mwh", "tkm", "mwh_km", "value", "co2", "jobs", "capex", "annual_cost")
+SCORES: tuple[str, ...] = ("tonnes", "mwh", "tonnes_added", "mwh_added", "tkm", "mwh_km", "value", "co2", "jobs", "capex", "annual_cost")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
     """Per link, each score per unit that travels on it."""
     per_t = (links["unit"] == "t").to_numpy()
     from_output = (links["from_kind"] == "output").to_numpy()
+    added = from_output & links["today_route"].isin(ADDITIONAL_ROUTES).to_numpy()
     tkm = np.where(per_t, links["distance_km"].to_numpy(dtype=float), 0.0)
     cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
     co2_tkm = inventory.parameter("transport_co2e_kg_per_tkm")
@@ -63,6 +67,8 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
         {
             "tonnes": np.where(from_output & per_t, 1.0, 0.0),
             "mwh": np.where(from_output & ~per_t, 1.0, 0.0),
+            "tonnes_added": np.where(added & per_t, 1.0, 0.0),
+            "mwh_added": np.where(added & ~per_t, 1.0, 0.0),
             "tkm": tkm,
             "mwh_km": np.where(per_t, 0.0, links["distance_km"].to_numpy(dtype=float)),
             "value": links["value_eur_per_unit"].to_numpy(dtype=float) - cost_tkm * tkm,

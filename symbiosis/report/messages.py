@@ -25,11 +25,15 @@ MESSAGES: Messages = {
         "Le plan retient {links} {links:échange|échanges} qui {links:concerne|concernent} {companies} {companies:entreprise|entreprises} du territoire.",
         "The plan keeps {links} {links:exchange|exchanges} involving {companies} {companies:company|companies} of the territory.",
     ),
-    "s_tonnes": (
-        "Ces échanges gardent en usage local {valorised} de matières par an, soit {share} des {declared} de sorties déclarées{heat}.",
-        "These exchanges keep {valorised} of materials a year in local use, {share} of the {declared} of declared outputs{heat}.",
+    "s_added": (
+        "Le plan trouve un usage local à {added} de matières par an qui partent aujourd'hui en enfouissement, en incinération ou hors du territoire{heat}.",
+        "The plan finds a local use for {added} of materials a year that today go to landfill, to incineration or out of the territory{heat}.",
     ),
-    "s_heat": (", ainsi que {mwh} de chaleur fatale", ", and {mwh} of surplus heat"),
+    "s_heat": (", ainsi qu'à {mwh} de chaleur fatale aujourd'hui perdue", ", and for {mwh} of surplus heat lost today"),
+    "s_rerouted": (
+        "Il déplace en outre vers un receveur local {rerouted} déjà recyclées, réemployées ou valorisées aujourd'hui : ces tonnes ne gagnent que l'écart entre leur filière actuelle et la nouvelle (en euros, en CO2e et en emplois). En tout, {valorised} des {declared} de sorties déclarées ({share}) trouvent un usage local.",
+        "It also moves to a local receiver {rerouted} already recycled, reused or recovered today: these tonnes earn only the difference between their current route and the new one (in euros, CO2e and jobs). In all, {valorised} of the {declared} of declared outputs ({share}) find a local use.",
+    ),
     "s_landfill": (
         "{landfill} ne partiraient plus en enfouissement et {incineration} plus en incinération.",
         "{landfill} would no longer go to landfill and {incineration} no longer to incineration.",
@@ -47,6 +51,8 @@ MESSAGES: Messages = {
         "Ces chaînes créent {jobs} d'emploi (équivalents temps plein), dont {ess} dans les structures de l'économie sociale et solidaire.",
         "These chains create {jobs} of work (full-time equivalents), {ess} of them in social-economy structures.",
     ),
+    "k_additional_valorised_t": ("Matières qui trouvent un usage local", "Materials given a local use"),
+    "k_rerouted_t": ("Matières déjà valorisées, déplacées", "Materials already recovered, re-routed"),
     "k_valorised_t": ("Matières gardées en usage local", "Materials kept in local use"),
     "k_valorised_share": ("Part des sorties déclarées", "Share of declared outputs"),
     "k_landfill_avoided_t": ("Enfouissement évité", "Landfill avoided"),
@@ -200,7 +206,9 @@ ROUTES: Messages = {
     "reuse": ("réemploi", "reuse"),
     "composting": ("compostage", "composting"),
     "methanisation": ("méthanisation", "anaerobic digestion"),
-    "land_spreading": ("épandage", "land spreading"),
+    "spreading": ("épandage", "land spreading"),
+    "outside": ("hors du territoire", "outside the territory"),
+    "none": ("non utilisée", "not used"),
     "grid_injection": ("injection dans le réseau", "grid injection"),
 }
 

@@ -29,7 +29,8 @@ def fmt(value: float, unit: str, masked: bool, lang: Lang) -> str:
 
 
 KPI_CARDS: tuple[tuple[str, str, int], ...] = (
-    ("valorised_t", "t", 1),
+    ("additional_valorised_t", "t", 1),
+    ("rerouted_t", "t", 1),
     ("valorised_share", "%", 1),
     ("landfill_avoided_t", "t", 1),
     ("co2e_avoided_t", "t CO2e", 1),
@@ -67,11 +68,16 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
     sentences = [note.render(lang) for note in status_notes(k)] + [
         t("s_links", links=k["links"], companies=k["companies_involved"]),
         t(
-            "s_tonnes",
+            "s_added",
+            added=q("additional_valorised_t", "t"),
+            heat=t("s_heat", mwh=q("additional_valorised_mwh", "MWh", 0)) if float(k["additional_valorised_mwh"]) > 0 else "",
+        ),
+        t(
+            "s_rerouted",
+            rerouted=q("rerouted_t", "t"),
             valorised=q("valorised_t", "t"),
             share=kpi_text("valorised_share", float(k["valorised_share"]), lang),
             declared=q("declared_output_t", "t"),
-            heat=t("s_heat", mwh=q("valorised_mwh", "MWh", 0)) if float(k["valorised_mwh"]) > 0 else "",
         ),
         t("s_landfill", landfill=q("landfill_avoided_t", "t"), incineration=q("incineration_avoided_t", "t")),
         t(

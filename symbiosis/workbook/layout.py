@@ -153,9 +153,9 @@ FLOWS = Sheet("flows", "flows.csv", "Flux", "Flows", (
        "recevoir des déchets (ICPE).", "Inputs: yes if the site is licensed to take waste.", "non",
        kind="bool", width=14, choices="yes_no"),
     _c("route", "Filière actuelle", "Current route", "Où va le flux aujourd'hui : landfill (enfouissement), "
-       "incineration, energy_recovery, recycling, reuse, composting, methanisation, land_spreading, "
+       "incineration, energy_recovery, recycling, reuse, composting, methanisation, spreading, "
        "grid_injection.", "Where the flow goes today: landfill, incineration, energy_recovery, recycling, "
-       "reuse, composting, methanisation, land_spreading, grid_injection.", "landfill",
+       "reuse, composting, methanisation, spreading, grid_injection.", "landfill",
        kind="code", width=16, choices="route"),
     _c("months", "Mois de disponibilité", "Months available", "Mois où le flux est disponible (ou nécessaire) : "
        "10-4 pour octobre à avril, 1;2;3 pour janvier à mars ; vide : toute l'année.", "Months when the flow is "
