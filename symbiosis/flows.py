@@ -30,7 +30,7 @@ from symbiosis.inventory.csvtable import read_rows
 from symbiosis.inventory.derive import derive_facilities, derive_flows, duplicate_ids, unknown_refs
 from symbiosis.inventory.messages import MESSAGES
 from symbiosis.inventory.schema import Company, Facility, Flow, Territory
-from symbiosis.inventory.territory import read_territory
+from symbiosis.inventory.territory import read_territory, unknown_collector
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ def load_inventory(folder: Path | str, catalogue: Catalogue | None = None) -> In
     company_ids = frozenset() if company_rows is None else frozenset(company_rows["id"].str.strip())
     if companies is not None:
         problems += duplicate_ids(companies, "companies.csv")
+        if territory is not None:
+            problems += unknown_collector(root / "territory.toml", territory, company_ids)
     if flows is not None:
         problems += duplicate_ids(flows, "flows.csv")
         if companies is not None:

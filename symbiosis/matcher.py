@@ -30,12 +30,13 @@ from symbiosis.matching.geometry import (
     join_within,
     pair_distance_km,
 )
+from symbiosis.matching.jobs import job_parts, jobs_by_kind
 
 LINK_COLUMNS = [
     "from_flow", "to", "from_kind", "to_kind", "from_company", "to_company", "material", "unit",
     "rule", "today_route", "route", "activity", "regulation", "distance_km", "potential", "cap",
     "disposal_eur_per_unit", "purchase_eur_per_unit", "value_eur_per_unit", "co2e_kg_per_unit",
-    "jobs_per_unit", "facility_status",
+    "jobs_per_unit", "insertion_jobs_per_unit", "adapted_jobs_per_unit", "facility_status", "unchanged",
 ]
 
 
@@ -100,9 +101,20 @@ def match(
         _product_links(catalogue, projection, facilities, inputs, heat_km, ends),
     ]
     links = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=LINK_COLUMNS)], ignore_index=True)
-    links = links[LINK_COLUMNS]
+    links = with_jobs(inventory, links)[LINK_COLUMNS]
     yields, outlets, shares = facility_tables(inventory, facilities)
     return Match(links, yields, outlets, shares)
+
+
+def with_jobs(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
+    """The links with the jobs each creates per unit, in all and in SIAE and ESAT/EA (`matching/jobs.py`)."""
+    if links.empty:
+        return links.assign(jobs_per_unit=0.0, insertion_jobs_per_unit=0.0, adapted_jobs_per_unit=0.0)
+    kinds = jobs_by_kind(inventory, job_parts(inventory, links))
+    return links.assign(
+        jobs_per_unit=kinds["total"].to_numpy(), insertion_jobs_per_unit=kinds["insertion"].to_numpy(),
+        adapted_jobs_per_unit=kinds["adapted"].to_numpy(),
+    )
 
 
 def _direct_links(
@@ -182,8 +194,7 @@ def _direct_links(
         "potential": np.minimum(np.minimum(out_qty, in_qty), cap), "cap": cap,
         "facility_status": "",
     }
-    per_t = (outputs["ref_unit"].to_numpy(dtype=object) == "t")[li]
-    columns.update(economics.direct(catalogue, ends, li, ri, rule_names, rule_code, per_t))
+    columns.update(economics.direct(catalogue, ends, li, ri, rule_names, rule_code))
     return pd.DataFrame(columns)
 
 
@@ -222,8 +233,11 @@ def _intake_links(
             "potential": np.minimum(src["quantity_ref"].to_numpy(), dst["capacity_ref"].to_numpy()),
             "cap": np.inf, "facility_status": dst["status"],
         }
-        per_t = (src["ref_unit"] == "t").to_numpy()
-        columns.update(economics.intake(catalogue, ends, rows[i], ftype, per_t, kwh))
+        yearly = pd.to_numeric(dst["opex_eur_per_year"], errors="coerce").notna().to_numpy()
+        columns.update(economics.intake(
+            catalogue, ends, rows[i], ftype, kwh, existing=(dst["status"] == "existing").to_numpy(),
+            opex_per_unit=np.where(yearly, 0.0, ftype.opex_eur_per_unit.value),
+        ))
         frames.append(pd.DataFrame(columns))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINK_COLUMNS)
 

@@ -305,10 +305,14 @@ def test_jobs_are_fte_and_ordered(catalogue: Catalogue) -> None:
     jobs = {key: a.jobs_per_kt.value for key, a in catalogue.activities.items()}
     assert all(v >= 0 for v in jobs.values())
     assert jobs["landfill"] == pytest.approx(0.1)
-    assert jobs["landfill"] <= jobs["incineration"] < jobs["recycling"] < jobs["sorting"] < jobs["reuse"]
+    assert jobs["landfill"] <= jobs["incineration"] < jobs["recycling"] < jobs["sorting"] < jobs["pallet_repair"]
     assert jobs["pallet_repair"] > jobs["shredding"]
+    # A company reusing a by-product as is does no extra work; collection is apart.
+    assert jobs["reuse"] == 0.0 and jobs["outside"] == 0.0 and jobs["none"] == 0.0
     # FTE, not headcount: the GAIA repair figure (40 per 1 000 t) is converted.
-    assert jobs["reuse"] < 40
+    assert jobs["pallet_repair"] < 40
+    for activity in catalogue.activities.values():
+        assert activity.jobs_per_kt.source.strip()
 
 
 def test_parameters(catalogue: Catalogue) -> None:

@@ -76,6 +76,7 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_optimize_writes_kpis_and_allocation(plan: Path) -> None:
     kpis = json.loads((plan / "kpis.json").read_text(encoding="utf-8"))
     for key in ("valorised_t", "declared_output_t", "valorised_share", "valorised_mwh", "insertion_jobs",
+                "additional_valorised_t", "rerouted_t", "jobs_fte", "adapted_jobs", "other_jobs",
                 "co2e_avoided_t", "transport_tkm", "links", "companies_involved"):
         assert isinstance(kpis[key], int | float), key
     assert kpis["status"] == "optimal"
@@ -86,8 +87,10 @@ def test_optimize_writes_kpis_and_allocation(plan: Path) -> None:
     assert {"from_flow", "to", "quantity", "unit", "distance_km"} <= set(rows[0])
     tonnes = sum(float(r["quantity"]) for r in rows if r["unit"] == "t" and r["from_flow"].startswith("F"))
     assert tonnes == pytest.approx(kpis["valorised_t"], rel=1e-6)
-    tkm = sum(float(r["quantity"]) * float(r["distance_km"]) for r in rows if r["unit"] == "t")
+    tkm = sum(float(r["quantity"]) * float(r["distance_km"]) for r in rows
+              if r["unit"] == "t" and r["unchanged"] == "False")
     assert tkm <= kpis["transport_tkm"] + 1e-6  # the rest is the haul to facility outlets
+    assert sum(float(r["tkm"]) for r in rows) <= kpis["transport_tkm"] + 1e-6
     assert (plan / "companies.csv").exists() and (plan / "sensitivity.csv").exists()
 
 

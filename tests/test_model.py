@@ -129,7 +129,7 @@ def test_two_workshops_cannot_launder_pallets(tmp_path: Path, solver: str) -> No
         """, WORKSHOPS)
     plan = optimise(inv, match(inv), Options(solver=solver))  # type: ignore[arg-type]
     assert indicators(inv, plan)["valorised_t"] == pytest.approx(0.0)
-    assert indicators(inv, plan)["insertion_jobs"] == pytest.approx(0.0)
+    assert indicators(inv, plan)["jobs_fte"] == pytest.approx(0.0)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -222,7 +222,7 @@ def test_a_boiler_with_nothing_in_reach_is_not_built_for_its_jobs(tmp_path: Path
     plan = optimise(inv, match(inv), Options(solver=solver, objective="jobs", siting=True))  # type: ignore[arg-type]
     kpis = indicators(inv, plan)
     assert kpis["facilities_built"] == []
-    assert kpis["insertion_jobs"] == pytest.approx(0.2)  # the pallets' collection only (2 FTE per 1 000 t)
+    assert kpis["jobs_fte"] == pytest.approx(0.2)  # the pallets' collection only (2 FTE per 1 000 t)
 
 
 def test_a_boiler_built_below_its_minimum_load_creates_no_job(tmp_path: Path) -> None:
@@ -239,7 +239,7 @@ def test_a_boiler_built_below_its_minimum_load_creates_no_job(tmp_path: Path) ->
     plan = optimise(inv, match(inv), Options(objective="jobs", force_open=("B1",)))
     kpis = indicators(inv, plan)
     assert kpis["facilities_built"] == ["B1"] and kpis["facilities_idle"] == ["B1"]
-    assert kpis["insertion_jobs"] == pytest.approx(0.0)
+    assert kpis["jobs_fte"] == pytest.approx(0.0)
     assert kpis["investment_eur"] == pytest.approx(100_000)
     assert kpis["valorised_t"] == pytest.approx(0.0)
 
@@ -267,7 +267,7 @@ def test_a_plan_for_jobs_keeps_the_heat_that_creates_none(tmp_path: Path, solver
         """)
     plan = optimise(inv, match(inv), Options(solver=solver, objective="jobs"))  # type: ignore[arg-type]
     kpis = indicators(inv, plan)
-    assert kpis["insertion_jobs"] == pytest.approx(0.1)
+    assert kpis["jobs_fte"] == pytest.approx(0.1)
     assert kpis["valorised_mwh"] == pytest.approx(400.0)
     assert kpis["valorised_t"] == pytest.approx(50.0)
 
@@ -282,8 +282,9 @@ def test_a_front_drops_dominated_points() -> None:
 
 def test_tonnes_and_jobs_have_one_plan_when_one_plan_is_best_at_both(tmp_path: Path) -> None:
     # test_optimize's case: every route valorises 100 t, the repair workshop makes
-    # the most jobs (1 FTE); the most-tonnes extreme must be that plan, not the
-    # nearest wood user (100 t, 0.2 FTE), which it dominates.
+    # the most jobs (1 FTE of repair and 0.2 FTE of new collection); the
+    # most-tonnes extreme must be that plan, not the nearest wood user (100 t,
+    # 0.2 FTE of collection), which it dominates.
     from tests.test_optimize import COMPANIES
 
     inv = inventory(tmp_path, COMPANIES, """\
@@ -297,7 +298,7 @@ def test_tonnes_and_jobs_have_one_plan_when_one_plan_is_best_at_both(tmp_path: P
         P1,pallet_repair,{lat(11)},6.0,100,t,existing
         """)
     curve = trace(inv, match(inv), Options(solver="highs"), "tonnes", "jobs", points=5)
-    assert curve[["tonnes", "jobs"]].to_numpy().tolist() == [[100.0, 1.0]]
+    assert curve[["tonnes", "jobs"]].to_numpy().tolist() == [[100.0, 1.2]]
     assert not curve["knee"].any()
 
 

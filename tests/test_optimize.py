@@ -128,8 +128,9 @@ def test_boiler_chain_limited_by_heat_need(tmp_path: Path, solver: str) -> None:
     # the heat replaces gas heat at 270 kg/MWh.
     expected = (50 * 700 - 50 * 0.5 * 0.1 + 170 * 270) / 1000
     assert kpis["co2e_avoided_t"] == pytest.approx(expected, rel=1e-4)
-    # Boiler operation creates 1 FTE per 1 000 t, landfill none.
-    assert kpis["insertion_jobs"] == pytest.approx(0.05)
+    # Boiler operation creates 1 FTE per 1 000 t, and the pallets, landfilled
+    # with residual waste today, need a new collection (2 FTE per 1 000 t).
+    assert kpis["jobs_fte"] == pytest.approx(50 * (1.0 + 2.0) / 1000)
 
 
 def test_methanisation_chain_with_two_products(tmp_path: Path) -> None:
@@ -205,10 +206,11 @@ def test_objectives_change_the_answer(tmp_path: Path) -> None:
     plan, kpis = solved(inv, objective="tonnes")
     assert flows_of(plan) == {("O1", "I1"): 100.0}
     assert kpis["transport_tkm"] == pytest.approx(200.0, rel=1e-4)
-    # Jobs: repair makes 10 FTE per 1 000 t against 2 for a direct collection.
+    # Jobs: repair makes 10 FTE per 1 000 t against none for a direct exchange;
+    # either way the pallets, landfilled today, need a new collection (2).
     plan, kpis = solved(inv, objective="jobs")
     assert flows_of(plan) == {("O1", "P1"): 100.0, ("P1", "I2"): 80.0, ("P1", "I3"): 20.0}
-    assert kpis["insertion_jobs"] == pytest.approx(1.0)
+    assert kpis["jobs_fte"] == pytest.approx(100 * (10 + 2) / 1000)
     # Value per t: landfill avoided 100 EUR, plus the purchase avoided, less
     # 0.5 EUR per t.km: wood user 100 + 40 - 1 = 139; pallet user 100 + 50 - 6
     # = 144; workshop 100 - 5.5 + 0.8 x (50 - 0.5) + 0.2 x (0 - 0.5) = 134.
@@ -250,8 +252,9 @@ def test_allocation_rows_carry_the_contract_columns(tmp_path: Path) -> None:
 
 
 def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
-    # The pallets are already burnt for energy elsewhere: a local boiler moves
-    # the heat credit, it does not create one. Only the 0.5 km haul remains.
+    # The pallets are burnt for energy today, and the territory has an existing
+    # boiler: they are taken to go there today. Keeping them there changes no
+    # CO2e, no money, no job and no haul; the tonnes are re-routed, not added.
     inv = inventory(
         tmp_path,
         BOILER_COMPANIES,
@@ -265,9 +268,12 @@ def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
         B1,biomass_boiler,{lat(0.5)},6.0,500,t,existing
         """,
     )
-    _, kpis = solved(inv)
+    plan, kpis = solved(inv)
     assert kpis["valorised_t"] == pytest.approx(50.0)
-    assert kpis["co2e_avoided_t"] == pytest.approx(-50 * 0.5 * 0.1 / 1000, abs=1e-6)
+    assert kpis["rerouted_t"] == pytest.approx(50.0)
+    assert allocation(inv, plan).set_index("to").loc["B1", "tkm"] == pytest.approx(0.0)
+    for key in ("co2e_avoided_t", "net_value_eur_per_year", "jobs_fte", "transport_tkm"):
+        assert kpis[key] == pytest.approx(0.0, abs=1e-6), key
 
 
 def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:

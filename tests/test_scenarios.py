@@ -221,7 +221,7 @@ def test_the_boiler_scenario_jobs_floor_and_indicator_agree() -> None:
     found = match(applied.inventory)
     most = optimise(applied.inventory, found, replace(applied.options, objective="jobs")).scores["jobs"]
     assert indicators(applied.inventory, optimise(applied.inventory, found, replace(applied.options, objective="jobs")))[
-        "insertion_jobs"] == pytest.approx(most, abs=1e-6)
+        "jobs_fte"] == pytest.approx(most, abs=1e-6)
     floor = replace(applied.options, min_jobs=most - 0.05)
     assert optimise(applied.inventory, found, floor).scores["jobs"] >= most - 0.05 - 1e-6
     with pytest.raises(Infeasible) as refused:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from symbiosis.core.frames import rows
 from symbiosis.flows import Inventory
+from symbiosis.matching.jobs import COLLECTION, job_parts, kind_of
 from symbiosis.model.plan import Plan
 from symbiosis.model.scores import link_scores, opening_scores
 
@@ -25,19 +26,22 @@ OBJECTIVE_KPI: dict[str, str] = {
     "tonnes": "valorised_t",
     "value": "net_value_eur_per_year",
     "co2": "co2e_avoided_t",
-    "jobs": "insertion_jobs",
+    "jobs": "jobs_fte",
 }
 """The indicator of kpis.json that each objective optimises."""
 
 ALLOCATION_COLUMNS = [
     "from_flow", "to", "quantity", "unit", "distance_km", "from_company", "to_company", "material",
-    "rule", "today_route", "route", "activity", "tkm", "mwh_km", "fixed_cost_eur", "value_eur", "co2e_avoided_t",
-    "jobs_fte",
+    "rule", "today_route", "route", "activity", "unchanged", "tkm", "mwh_km", "fixed_cost_eur", "value_eur", "co2e_avoided_t",
+    "jobs_fte", "insertion_jobs_fte", "adapted_jobs_fte",
 ]
 
 
 def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     """One row per link carrying flow, with what it brings (its scores times its quantity).
+
+    `unchanged` marks a link that only names today's route (same route, an
+    existing receiver): it brings nothing, not even haulage, against today.
 
     `value_eur` is net of the link's yearly fixed cost (`fixed_cost_eur`), paid
     because the link is used."""
@@ -51,6 +55,8 @@ def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     used["value_eur"] = per_unit["value"].to_numpy() * q - used["fixed_cost_eur"].to_numpy(dtype=float)
     used["co2e_avoided_t"] = per_unit["co2"].to_numpy() * q
     used["jobs_fte"] = per_unit["jobs"].to_numpy() * q
+    used["insertion_jobs_fte"] = per_unit["insertion_jobs"].to_numpy() * q
+    used["adapted_jobs_fte"] = per_unit["adapted_jobs"].to_numpy() * q
     return used[ALLOCATION_COLUMNS].reset_index(drop=True)
 
 
@@ -95,7 +101,10 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "additional_valorised_mwh": round(scores["mwh_added"], 6),
         "rerouted_mwh": round(scores["mwh"] - scores["mwh_added"], 6),
         "declared_output_mwh": round(declared_mwh, 6),
-        "insertion_jobs": round(scores["jobs"], 6),
+        "jobs_fte": round(scores["jobs"], 6),
+        "insertion_jobs": round(scores["insertion_jobs"], 6),
+        "adapted_jobs": round(scores["adapted_jobs"], 6),
+        "other_jobs": round(scores["other_jobs"], 6),
         "co2e_avoided_t": round(scores["co2"], 6),
         "transport_tkm": round(scores["tkm"], 6),
         "heat_mwh_km": round(scores["mwh_km"], 6),
@@ -110,8 +119,7 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
         "incineration_avoided_t": round(float(diverted.get("incineration", 0.0)), 6),
         "facilities_built": sorted(built["id"].astype(str)),
         "facilities_idle": sorted(built.loc[~built["runs"].astype(bool), "id"].astype(str)),
-        "jobs_by_activity": _jobs_by_activity(inventory, table, built),
-        "jobs_by_structure": _jobs_by_structure(inventory, table, built),
+        **_jobs_detail(inventory, plan, built),
         "valorised_t_by_today_route": {
             str(k): round(float(v), 6) for k, v in table[from_output & mass].groupby("today_route")["quantity"].sum().items()
         },
@@ -125,27 +133,41 @@ def indicators(inventory: Inventory, plan: Plan, table: pd.DataFrame | None = No
     }
 
 
-def _jobs_by_activity(inventory: Inventory, table: pd.DataFrame, built: pd.DataFrame) -> dict[str, float]:
-    jobs = table.groupby("activity")["jobs_fte"].sum()
-    result = {str(k): float(v) for k, v in jobs.items() if k and abs(v) > 1e-9}
-    for ftype, fixed in built.groupby("type")["jobs"].sum().items():
-        key = f"{inventory.catalogue.facility_types[str(ftype)].activity}_fixed"
-        result[key] = result.get(key, 0.0) + float(fixed)
-    return {k: round(v, 6) for k, v in sorted(result.items())}
+def _jobs_detail(inventory: Inventory, plan: Plan, built: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Where the jobs come from and who holds them, adding up to `jobs_fte`.
 
+    `jobs_by_activity`: each activity's work, `collection` (new collections),
+    `displaced:<route>` (today's work that stops, negative) and
+    `<activity>_fixed` (a facility's posts). `jobs_by_structure`: each SIAE,
+    ESAT or EA that holds jobs, by company id; `other` for everyone else;
+    `displaced` for the work today's routes lose."""
+    used = plan.links[plan.links["quantity"] > 0]
+    parts = job_parts(inventory, used)
+    q = used["quantity"].to_numpy(dtype=float)
+    work, collection, displaced = (parts[c].to_numpy(dtype=float) * q for c in ("work", "collection", "displaced"))
+    activity: dict[str, float] = {}
+    holders: dict[str, float] = {}
 
-def _jobs_by_structure(inventory: Inventory, table: pd.DataFrame, built: pd.DataFrame) -> dict[str, float]:
-    """Jobs attributed to the social-economy structure doing the work.
+    def add(table: dict[str, float], keys: Any, values: np.ndarray) -> None:
+        for key, value in pd.Series(values).groupby(np.asarray(keys, dtype=object)).sum().items():
+            table[str(key)] = table.get(str(key), 0.0) + float(value)
 
-    The receiver of a link does the work (repair, sorting, operating a
-    facility); a sender that is a social-economy structure does the
-    collection. Jobs no such structure does are under `other`.
-    """
-    ess = set(inventory.companies.loc[inventory.companies["ess"].astype(bool), "id"])
-    doer = np.where(table["to_company"].isin(ess), table["to_company"],
-                    np.where(table["from_company"].isin(ess), table["from_company"], "other"))
-    result = table.assign(doer=doer).groupby("doer")["jobs_fte"].sum().to_dict()
-    for row in rows(built):
-        key = str(row.operator) if isinstance(row.operator, str) and row.operator in ess else "other"
-        result[key] = result.get(key, 0.0) + float(row.jobs)
-    return {str(k): round(float(v), 6) for k, v in sorted(result.items()) if abs(v) > 1e-9}
+    add(activity, used["activity"].to_numpy(dtype=object), work)
+    add(activity, np.full(len(used), COLLECTION, dtype=object), collection)
+    add(activity, ("displaced:" + used["today_route"].astype(str)).to_numpy(dtype=object), -displaced)
+    types = inventory.catalogue.facility_types
+    posts = built["jobs"].to_numpy(dtype=float)
+    add(activity, [f"{types[str(t)].activity}_fixed" for t in built["type"]], posts)
+    named = set(inventory.companies.loc[kind_of(inventory, inventory.companies["id"]) != "other", "id"])
+
+    def holder(ids: pd.Series) -> np.ndarray:
+        return np.where(ids.isin(named), ids.astype(object), "other")
+
+    add(holders, holder(parts["worker"]), work)
+    add(holders, holder(parts["collector"]), collection)
+    add(holders, holder(built["operator"].fillna("")), posts)
+    add(holders, np.full(len(used), "displaced", dtype=object), -displaced)
+    return {
+        "jobs_by_activity": {k: round(v, 6) for k, v in sorted(activity.items()) if abs(v) > 1e-9},
+        "jobs_by_structure": {k: round(v, 6) for k, v in sorted(holders.items()) if abs(v) > 1e-9},
+    }

@@ -30,7 +30,7 @@ MESSAGES: Messages = {
     "tonnes": ("Tonnes valorisées (t/an)", "Tonnes valorised (t/yr)"),
     "value": ("Gain net (€/an)", "Net value (EUR/yr)"),
     "co2": ("Émissions évitées (t CO2e/an)", "Emissions avoided (t CO2e/yr)"),
-    "jobs": ("Emplois d'insertion (ETP)", "Insertion jobs (FTE)"),
+    "jobs": ("Emplois créés, nets (ETP)", "Jobs created, net (FTE)"),
     "title": ("Compromis entre {x} et {y}", "Trade-off between {x} and {y}"),
     "knee": ("coude", "knee"),
     "plan": ("Plan {n}", "Plan {n}"),

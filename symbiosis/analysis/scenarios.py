@@ -37,7 +37,9 @@ INDICATORS: tuple[str, ...] = (
     "landfill_avoided_t",
     "incineration_avoided_t",
     "co2e_avoided_t",
+    "jobs_fte",
     "insertion_jobs",
+    "adapted_jobs",
     "net_value_eur_per_year",
     "investment_eur",
     "payback_years",
@@ -60,7 +62,9 @@ LABELS: Messages = {
     "landfill_avoided_t": ("Enfouissement évité (t/an)", "Landfill avoided (t/yr)"),
     "incineration_avoided_t": ("Incinération évitée (t/an)", "Incineration avoided (t/yr)"),
     "co2e_avoided_t": ("Émissions évitées (t CO2e/an)", "Emissions avoided (t CO2e/yr)"),
-    "insertion_jobs": ("Emplois d'insertion (ETP)", "Insertion jobs (FTE)"),
+    "jobs_fte": ("Emplois créés, nets, toutes structures (ETP)", "Jobs created, net, all structures (FTE)"),
+    "insertion_jobs": ("dont emplois d'insertion, SIAE (ETP)", "of which insertion jobs, SIAE (FTE)"),
+    "adapted_jobs": ("dont travail protégé ou adapté, ESAT, EA (ETP)", "of which protected or adapted work, ESAT, EA (FTE)"),
     "net_value_eur_per_year": ("Gain net (€/an)", "Net value (EUR/yr)"),
     "investment_eur": ("Investissement (€)", "Investment (EUR)"),
     "payback_years": ("Retour sur investissement (ans)", "Simple payback (years)"),
@@ -72,7 +76,7 @@ def decimals_of(indicator: str) -> int:
     """How many decimals an indicator is shown with (counts and euros none, jobs two)."""
     if indicator in {"companies_involved", "links"} or "eur" in indicator or indicator.endswith("mwh"):
         return 0
-    return 2 if indicator in {"insertion_jobs"} else 1
+    return 2 if indicator.endswith("_jobs") or indicator == "jobs_fte" else 1
 
 
 def indicator_text(indicator: str, value: float, lang: Lang, *, signed: bool = False) -> str:

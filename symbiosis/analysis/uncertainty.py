@@ -27,6 +27,7 @@ REPORTED = (
     "valorised_mwh",
     "landfill_avoided_t",
     "co2e_avoided_t",
+    "jobs_fte",
     "insertion_jobs",
     "net_value_eur_per_year",
     "companies_involved",
@@ -49,7 +50,7 @@ def draws(inventory: Inventory, options: Options, spread: float, runs: int, seed
     rows = []
     for _ in range(runs):
         drawn = perturbed(inventory, spread, rng)
-        plan = optimise(drawn, match(drawn), replace(options, min_jobs=None))
+        plan = optimise(drawn, match(drawn), replace(options, min_jobs=None, min_insertion_jobs=None))
         kpis = indicators(drawn, plan)
         rows.append({key: float(kpis[key]) for key in REPORTED})
     return pd.DataFrame(rows, columns=list(REPORTED))

@@ -88,6 +88,12 @@ class Material(Frozen):
     substitution_co2e_kg_per_unit: Figure | None = None
     disposal_cost_eur_per_unit: dict[Route, Figure] = Field(default_factory=dict)
     price_eur_per_unit: Figure | None = None
+    jobs_per_kt: dict[Key, Figure] = Field(default_factory=dict)
+    """Activity or route -> FTE per 1 000 units of this material, where its work
+    differs from the activity's usual figure (mechanised handling of minerals)."""
+    collected_apart: bool = False
+    """It travels in its own skip or tank even to disposal (rubble to an inert
+    landfill): a local use of it creates no new collection."""
     storable: bool | None = None
     """Whether it keeps for months, so that when it is produced or needed does
     not limit an exchange (None: mass keeps, energy does not)."""
@@ -219,6 +225,7 @@ class Catalogue(Frozen):
         for key, material in self.materials.items():
             if material.direct_activity not in activities:
                 errors.append(f"material {key}: unknown activity {material.direct_activity}")
+            errors += [f"material {key}: jobs for unknown activity {a}" for a in material.jobs_per_kt if a not in activities]
             if material.default_route not in activities:
                 errors.append(f"material {key}: no activity for route {material.default_route}")
             if material.unit == "t" and material.default_route == "none":

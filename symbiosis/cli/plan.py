@@ -27,7 +27,13 @@ from symbiosis.core.words import Lang, Messages, number, say
 if TYPE_CHECKING:
     from symbiosis.flows import Inventory
 
-MinJobsOption = Annotated[float | None, typer.Option("--min-jobs", min=0, help="Emplois d'insertion minimum (ETP).")]
+MinJobsOption = Annotated[
+    float | None, typer.Option("--min-jobs", min=0, help="Emplois créés minimum, nets, toutes structures (ETP).")
+]
+MinInsertionJobsOption = Annotated[
+    float | None,
+    typer.Option("--min-insertion-jobs", min=0, help="Emplois d'insertion minimum, dans les SIAE : EI, ACI, AI, ETTI (ETP)."),
+]
 ExcludeOption = Annotated[
     list[str] | None, typer.Option("--exclude-company", help="Retirer cette entreprise (répétable).")
 ]
@@ -53,6 +59,7 @@ def optimize(
     out: OutDir,
     objective: ObjectiveOption = ObjectiveChoice.tonnes,
     min_jobs: MinJobsOption = None,
+    min_insertion_jobs: MinInsertionJobsOption = None,
     max_distance: DistanceOption = None,
     exclude_company: ExcludeOption = None,
     solver: SolverOption = SolverChoice.auto,
@@ -81,6 +88,7 @@ def optimize(
         solver=solver.value,
         time_limit_s=time_limit,
         min_jobs=min_jobs,
+        min_insertion_jobs=min_insertion_jobs,
         siting=siting,
     )
     if scenario is not None:
@@ -122,7 +130,9 @@ PLAN_MESSAGES: Messages = {
     "valorised_t": ("Matières valorisées localement, en tout", "Materials kept in local use, in all"),
     "valorised_share": ("Part des sorties déclarées valorisée", "Share of declared outputs used"),
     "valorised_mwh": ("Énergie fatale valorisée", "Surplus energy used"),
-    "insertion_jobs": ("Emplois créés (ETP)", "Jobs created (FTE)"),
+    "jobs_fte": ("Emplois créés, nets (ETP)", "Jobs created, net (FTE)"),
+    "insertion_jobs": ("dont emplois d'insertion, SIAE (ETP)", "of which insertion jobs, SIAE (FTE)"),
+    "adapted_jobs": ("dont travail protégé ou adapté, ESAT, EA (ETP)", "of which protected or adapted work, ESAT, EA (FTE)"),
     "co2e_avoided_t": ("Émissions évitées", "Emissions avoided"),
     "net_value_eur_per_year": ("Gain net (coûts évités − transport − installations)", "Net gain (costs avoided − transport − facilities)"),
     "transport_tkm": ("Transport", "Transport"),
@@ -165,7 +175,9 @@ def print_plan(
         ("valorised_mwh", f"{number(value('valorised_mwh'), lang, 0)} MWh"),
         ("landfill_avoided_t", f"{number(value('landfill_avoided_t'), lang, 1)} t"),
         ("co2e_avoided_t", f"{number(value('co2e_avoided_t'), lang, 1)} t CO2e"),
+        ("jobs_fte", number(value("jobs_fte"), lang, 2)),
         ("insertion_jobs", number(value("insertion_jobs"), lang, 2)),
+        ("adapted_jobs", number(value("adapted_jobs"), lang, 2)),
         ("net_value_eur_per_year", f"{number(value('net_value_eur_per_year'), lang, 0)} €"),
         ("investment_eur", f"{number(value('investment_eur'), lang, 0)} €"),
         ("transport_tkm", f"{number(value('transport_tkm'), lang, 0)} t·km"),
@@ -177,15 +189,13 @@ def print_plan(
     console.print(table)
     jobs = kpis.get("jobs_by_activity")
     if isinstance(jobs, dict) and jobs:
-        activities = inventory.catalogue.activities
+        from symbiosis.report.labels import job_line_label
+
         detail = Table(title=say(PLAN_MESSAGES, "jobs_title", lang), title_justify="left")
         detail.add_column(say(PLAN_MESSAGES, "activity", lang))
         detail.add_column(say(PLAN_MESSAGES, "value", lang), justify="right")
         for key, fte in jobs.items():
-            base = key.removesuffix("_fixed")
-            activity = activities.get(base)
-            label = key if activity is None else activity.label_fr if lang == "fr" else activity.label_en
-            detail.add_row(label + (" (fixes)" if key.endswith("_fixed") else ""), number(float(fte), lang, 2))
+            detail.add_row(job_line_label(inventory.catalogue, key, lang), number(float(fte), lang, 2))
         console.print(detail)
     if limits:
         console.print(say(PLAN_MESSAGES, "limits", lang), style="bold")

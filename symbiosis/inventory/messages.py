@@ -43,6 +43,10 @@ MESSAGES: Messages = {
         "le profil mensuel ({profile}) ne couvre pas les mêmes mois que la colonne months ({months})",
         "the monthly profile ({profile}) does not cover the same months as the months column ({months})",
     ),
+    "unknown_collector": (
+        "le collecteur « {value} » n'est pas une entreprise de companies.csv",
+        "collector '{value}' is not a company of companies.csv",
+    ),
     "energy_route": (
         "l'énergie ({material}) ne part pas en « {value} » : une énergie non utilisée aujourd'hui a la filière « none », une énergie déjà récupérée « energy_recovery »",
         "energy ({material}) does not go to '{value}': energy not used today has route 'none', energy already recovered 'energy_recovery'",

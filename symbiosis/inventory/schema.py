@@ -42,6 +42,17 @@ Status = Literal["waste", "by_product", "end_of_waste"]
 FacilityStatus = Literal["existing", "candidate"]
 
 
+Structure = Literal["ei", "aci", "ai", "etti", "esat", "ea", "other"]
+"""What kind of employer a company is (contract §4): the four kinds of SIAE
+(insertion structures), protected or adapted work, or any other."""
+INSERTION_STRUCTURES = frozenset({"ei", "aci", "ai", "etti"})
+"""SIAE, code du travail art. L5132-4: entreprise d'insertion, atelier et chantier
+d'insertion, association intermédiaire, entreprise de travail temporaire d'insertion."""
+ADAPTED_STRUCTURES = frozenset({"esat", "ea"})
+"""Protected and adapted work: ESAT (code de l'action sociale et des familles,
+art. L344-2) and entreprise adaptée (code du travail, art. L5213-13)."""
+
+
 Months = Annotated[str, StringConstraints(pattern=r"^\d{1,2}(-\d{1,2})?(;\d{1,2}(-\d{1,2})?)*$")]
 Profile = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\s*\d+([.,]\d+)?(\s*;\s*\d+([.,]\d+)?){11}\s*$")]
 """Twelve weights, January to December, separated by `;`: how a yearly quantity spreads over the months."""
@@ -69,6 +80,7 @@ class Company(Row):
     employees: Annotated[int, Field(ge=0)] | None = None
     ess: bool = False
     confidential: bool = False
+    structure: Structure = "other"
 
 
 class Flow(Row):
@@ -130,6 +142,9 @@ class Territory(BaseModel):
     year: Annotated[int, Field(ge=1900, le=2200)]
     description: str | None = None
     region: str | None = None
+    collector: Id | None = None
+    """The company that collects what the plan brings to local use (a company id):
+    the jobs of a new collection are its own; without it, an unnamed hauler's."""
     defaults: Defaults = Defaults()
 
 

@@ -44,6 +44,15 @@ def read_territory(path: Path, problems: list[Problem]) -> Territory | None:
         return None
 
 
+def unknown_collector(path: Path, territory: Territory, company_ids: frozenset[str]) -> list[Problem]:
+    """The collector territory.toml names must be a company of the inventory."""
+    if territory.collector is None or territory.collector in company_ids:
+        return []
+    text = path.read_text(encoding="utf-8-sig")
+    line = _toml_line(text.splitlines(), "collector")
+    return [problem(MESSAGES, "unknown_collector", path.name, line, "collector", value=territory.collector)]
+
+
 def _toml_line(lines: Sequence[str], key: str) -> int | None:
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
     for number, text in enumerate(lines, start=1):

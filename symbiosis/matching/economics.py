@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.catalogue.models import (
-    DISPOSAL_ROUTES,
     Catalogue,
     FacilityType,
     Material,
@@ -49,10 +48,6 @@ class Ends:
     """Output: what today's route costs the sender, EUR per unit."""
     emitted: np.ndarray
     """Output: kg CO2e per unit emitted by today's route."""
-    baseline_jobs: np.ndarray
-    """Output: jobs per unit of today's route."""
-    disposal_today: np.ndarray
-    """Output: today's route is disposal (its jobs disappear with it)."""
     material_code: np.ndarray
     """Output: position of its material key in `materials`."""
     materials: np.ndarray
@@ -63,7 +58,6 @@ class Ends:
     @classmethod
     def of(cls, catalogue: Catalogue, outputs: pd.DataFrame, inputs: pd.DataFrame) -> Ends:
         mats = catalogue.materials
-        jobs = activity_jobs(catalogue)
         material = outputs["material_key"]
         default_route = {k: m.default_route for k, m in mats.items()}
         today = outputs["route"].fillna(material.map(default_route)).fillna("landfill").astype(object)
@@ -80,42 +74,22 @@ class Ends:
             today=text(today),
             disposal=disposal.to_numpy(dtype=float),
             emitted=emitted,
-            baseline_jobs=today.map(jobs).astype(float).fillna(0.0).to_numpy(dtype=float),
-            disposal_today=today.isin(DISPOSAL_ROUTES).to_numpy(dtype=bool),
             material_code=codes.astype(np.int64),
             materials=np.asarray(uniques, dtype=object),
             purchase=purchase.to_numpy(dtype=float),
         )
 
-    def net_jobs(self, new_jobs: np.ndarray, src: np.ndarray, per_t: np.ndarray) -> np.ndarray:
-        """Jobs of the new local activity less those of today's route. Where today's
-        route is disposal those jobs disappear; where the material already feeds
-        another chain, a local exchange counts only what it adds, never a loss.
-        Heat creates no job counted here (jobs are per tonne)."""
-        net = new_jobs - self.baseline_jobs[src]
-        net = np.where(self.disposal_today[src], net, np.maximum(net, 0.0))
-        jobs: np.ndarray = np.where(per_t, net, 0.0)
-        return jobs
-
-
-def activity_jobs(catalogue: Catalogue) -> dict[str, float]:
-    """Jobs per unit of each activity (the catalogue gives them per kt)."""
-    return {k: a.jobs_per_kt.value / 1000 for k, a in catalogue.activities.items()}
-
 
 def direct(
     catalogue: Catalogue, ends: Ends, src: np.ndarray, dst: np.ndarray, rule_names: list[str], rule_code: np.ndarray,
-    per_t: np.ndarray,
 ) -> Columns:
     """Output to input: the sender stops paying for disposal, the receiver for
     its purchase; the route and activity follow the rule or the material."""
     mats = catalogue.materials
-    jobs = activity_jobs(catalogue)
     keys = [(m, r) for m in ends.materials for r in rule_names]
     route = [_direct_route(catalogue, m, r) for m, r in keys]
     activity = [_direct_activity(catalogue, m, r) for m, r in keys]
     new_emissions = np.array([route_figure(mats.get(m), "co2e", rt) for (m, _), rt in zip(keys, route, strict=True)])
-    new_jobs = np.array([jobs.get(a, 0.0) for a in activity])
     pair = ends.material_code[src] * len(rule_names) + rule_code
     return {
         "today_route": ends.today.take(src),
@@ -125,33 +99,44 @@ def direct(
         "purchase_eur_per_unit": ends.purchase[dst],
         "value_eur_per_unit": ends.disposal[src] + ends.purchase[dst],
         "co2e_kg_per_unit": ends.emitted[src] - new_emissions[pair],
-        "jobs_per_unit": ends.net_jobs(new_jobs[pair], src, per_t),
+        "unchanged": False,
     }
 
 
 def intake(
-    catalogue: Catalogue, ends: Ends, src: np.ndarray, ftype: FacilityType, per_t: np.ndarray, kwh_per_nm3: float
+    catalogue: Catalogue, ends: Ends, src: np.ndarray, ftype: FacilityType, kwh_per_nm3: float, *,
+    existing: np.ndarray, opex_per_unit: np.ndarray,
 ) -> Columns:
     """Output to a shared facility: the sender stops paying for disposal, the
-    facility's opex and process emissions are charged to its intake."""
-    jobs = activity_jobs(catalogue)
+    facility's running cost per tonne (`opex_per_unit`: none for a facility
+    that declares a yearly one) and process emissions are charged to its intake.
+
+    An existing facility is taken to receive today what it can reach of its
+    own route (the valley's green waste is composted at its platform; what is
+    treated outside the territory today is declared `outside`): such an
+    intake is `unchanged`. It changes no money, CO2e or job, and what it makes
+    is what it makes today, used today: its products' credit and worth are
+    taken back here, where they are counted again downstream."""
     # A facility doing what today's route already does (green waste already
     # composted elsewhere) earns no new credit for its products: take back
     # what its products will be credited.
-    already = np.array([product_credit(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)
+    code = ends.material_code[src]
+    credit = np.array([product_credit(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)[code]
+    worth = np.array([product_worth(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)[code]
     today = ends.today.take(src)
     same_route = np.asarray(today == ftype.route, dtype=bool)
-    co2 = ends.emitted[src] - ftype.process_co2e_kg_per_unit.value - np.where(same_route, already[ends.material_code[src]], 0.0)
-    new_jobs = np.full(len(src), jobs.get(ftype.activity, 0.0))
+    credit_back = np.where(same_route, credit, 0.0)
+    unchanged = same_route & existing
+    co2 = np.where(unchanged, -credit_back, ends.emitted[src] - ftype.process_co2e_kg_per_unit.value - credit_back)
     return {
         "today_route": today,
         "route": ftype.route,
         "activity": ftype.activity,
-        "disposal_eur_per_unit": ends.disposal[src],
+        "disposal_eur_per_unit": np.where(unchanged, 0.0, ends.disposal[src]),
         "purchase_eur_per_unit": 0.0,
-        "value_eur_per_unit": ends.disposal[src] - ftype.opex_eur_per_unit.value,
+        "value_eur_per_unit": np.where(unchanged, -worth, ends.disposal[src] - opex_per_unit),
         "co2e_kg_per_unit": co2,
-        "jobs_per_unit": ends.net_jobs(new_jobs, src, per_t),
+        "unchanged": unchanged,
     }
 
 
@@ -168,7 +153,7 @@ def product(ends: Ends, dst: np.ndarray | None, made: Material) -> Columns:
         "purchase_eur_per_unit": purchase,
         "value_eur_per_unit": purchase,
         "co2e_kg_per_unit": value_of(made.substitution_co2e_kg_per_unit) if to_input else 0.0,
-        "jobs_per_unit": 0.0,
+        "unchanged": False,
     }
 
 
@@ -181,7 +166,7 @@ def _direct_route(catalogue: Catalogue, material: str, rule: str) -> str:
 def _direct_activity(catalogue: Catalogue, material: str, rule: str) -> str:
     if rule in catalogue.rules:
         return catalogue.rules[rule].activity
-    return catalogue.materials[material].direct_activity if material in catalogue.materials else "collection"
+    return catalogue.materials[material].direct_activity if material in catalogue.materials else "recycling"
 
 
 def on_pairs(first: pd.Series, second: pd.Series, function: Callable[[Any, Any], Any]) -> np.ndarray:
@@ -209,6 +194,17 @@ def product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh
         per_unit = product_yield(catalogue.materials[material], made.basis, made.factor.value, kwh_per_nm3)
         total += per_unit * value_of(catalogue.materials[made.product].substitution_co2e_kg_per_unit)
     return total
+
+
+def product_worth(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
+    """What a facility's products of one unit of this intake are worth at the catalogue's prices."""
+    if material not in catalogue.materials:
+        return 0.0
+    return sum(
+        product_yield(catalogue.materials[material], made.basis, made.factor.value, kwh_per_nm3)
+        * value_of(catalogue.materials[made.product].price_eur_per_unit)
+        for made in ftype.products
+    )
 
 
 def route_figure(material: Material | None, kind: str, route: str) -> float:

@@ -18,6 +18,9 @@ class Options:
     time_limit_s: float | None = None
     """The whole run's limit: every solve it makes (stages, checks) shares it."""
     min_jobs: float | None = None
+    """Least `jobs_fte` (contract §4 `--min-jobs`)."""
+    min_insertion_jobs: float | None = None
+    """Least `insertion_jobs`: FTE in SIAE (`--min-insertion-jobs`)."""
     siting: bool = False
     """Candidate facilities may be opened (a mixed-integer model); else only existing ones run."""
     candidates: tuple[str, ...] | None = None
@@ -32,3 +35,12 @@ class Options:
     """Scores to optimise right after the objective, before the usual order (a trade-off curve's other axis)."""
     decided: tuple[tuple[str, float], ...] = ()
     """Decisions taken already (`build:K04`, `run:K07`, `switch:F12>F40`), fixed at these values."""
+
+
+JOB_FLOORS: tuple[tuple[str, str], ...] = (("min_jobs", "jobs"), ("min_insertion_jobs", "insertion_jobs"))
+"""Each jobs floor of the options and the score it holds up."""
+
+
+def job_floors(options: Options) -> list[tuple[str, str, float]]:
+    """The jobs floors asked for: (option, score, least value)."""
+    return [(name, score, float(getattr(options, name))) for name, score in JOB_FLOORS if getattr(options, name) is not None]

@@ -11,8 +11,10 @@ outside the territory, or none) rather than a re-routing, `tkm` tonne-kilometres
 (MWh carried times the length of the pipe), `value` (EUR: disposal and
 purchases avoided, less transport, the annualised cost of facilities built
 and the fixed cost of the links used), `co2` (t CO2e avoided, transport
-deducted), `jobs` (FTE: net jobs of each exchange plus the fixed jobs of the
-facilities built that run), `capex` (EUR invested) and `annual_cost` (EUR:
+deducted), `jobs` (FTE: net jobs of each exchange, `matching/jobs.py`, plus the
+fixed posts of the facilities built that run), and of them `insertion_jobs`
+(held in an SIAE), `adapted_jobs` (ESAT, EA) and `other_jobs` (the rest,
+less the work today's routes lose), `capex` (EUR invested) and `annual_cost` (EUR:
 annuity of capex plus opex).
 """
 
@@ -27,9 +29,13 @@ import pandas as pd
 from symbiosis.catalogue.models import ADDITIONAL_ROUTES
 from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
+from symbiosis.matching.jobs import KINDS, kind_of
 from symbiosis.model.layout import Layout
 
-SCORES: tuple[str, ...] = ("tonnes", "mwh", "tonnes_added", "mwh_added", "tkm", "mwh_km", "value", "co2", "jobs", "capex", "annual_cost")
+SCORES: tuple[str, ...] = (
+    "tonnes", "mwh", "tonnes_added", "mwh_added", "tkm", "mwh_km", "value", "co2", "jobs",
+    "insertion_jobs", "adapted_jobs", "other_jobs", "capex", "annual_cost",
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
     per_t = (links["unit"] == "t").to_numpy()
     from_output = (links["from_kind"] == "output").to_numpy()
     added = from_output & links["today_route"].isin(ADDITIONAL_ROUTES).to_numpy()
-    tkm = np.where(per_t, links["distance_km"].to_numpy(dtype=float), 0.0)
+    # An intake that goes where it goes today hauls nothing new.
+    tkm = np.where(per_t & ~links["unchanged"].to_numpy(dtype=bool), links["distance_km"].to_numpy(dtype=float), 0.0)
     cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
     co2_tkm = inventory.parameter("transport_co2e_kg_per_tkm")
     return pd.DataFrame(
@@ -74,6 +81,9 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
             "value": links["value_eur_per_unit"].to_numpy(dtype=float) - cost_tkm * tkm,
             "co2": (links["co2e_kg_per_unit"].to_numpy(dtype=float) - co2_tkm * tkm) / 1000,
             "jobs": links["jobs_per_unit"].to_numpy(dtype=float),
+            "insertion_jobs": links["insertion_jobs_per_unit"].to_numpy(dtype=float),
+            "adapted_jobs": links["adapted_jobs_per_unit"].to_numpy(dtype=float),
+            "other_jobs": (links["jobs_per_unit"] - links["insertion_jobs_per_unit"] - links["adapted_jobs_per_unit"]).to_numpy(dtype=float),
         },
         index=links.index,
     )
@@ -90,16 +100,21 @@ def outlet_scores(inventory: Inventory, outlets: pd.DataFrame) -> pd.DataFrame:
 
 
 def opening_scores(inventory: Inventory, openings: pd.DataFrame) -> pd.DataFrame:
-    """Per candidate facility built: investment, yearly cost and fixed jobs (counted when it runs)."""
+    """Per candidate facility built: investment, yearly cost and fixed posts (counted
+    when it runs), of the kind its operator holds."""
+    names = ("capex", "annual_cost", "value", "jobs", *(f"{kind}_jobs" for kind in KINDS))
     if not len(openings):
-        return pd.DataFrame({name: np.zeros(0) for name in ("capex", "annual_cost", "value", "jobs")})
+        return pd.DataFrame({name: np.zeros(0) for name in names})
     types = inventory.catalogue.facility_types
     discount = inventory.parameter("discount_rate")
     factor = np.array([annuity(discount, types[str(t)].lifetime_years.value) for t in openings["type"]], dtype=float)
     capex = openings["capex_eur"].fillna(0.0).to_numpy(dtype=float)
     annual = capex * factor + openings["opex_eur_per_year"].fillna(0.0).to_numpy(dtype=float)
+    posts = pd.to_numeric(openings["jobs"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    kind = kind_of(inventory, openings["operator"].fillna(""))
     return pd.DataFrame(
-        {"capex": capex, "annual_cost": annual, "value": -annual, "jobs": openings["jobs"].fillna(0.0).to_numpy(dtype=float)}
+        {"capex": capex, "annual_cost": annual, "value": -annual, "jobs": posts,
+         **{f"{k}_jobs": np.where(kind == k, posts, 0.0) for k in KINDS}}
     )
 
 
@@ -116,6 +131,7 @@ def scores_of(inventory: Inventory, found: Match, layout: Layout) -> Scores:
             columns[name][layout.outlet_cols] = outlets[name].to_numpy(dtype=float)
     for name in ("capex", "annual_cost", "value"):
         columns[name][layout.build_cols] = openings[name].to_numpy(dtype=float)
-    columns["jobs"][layout.run_cols] = openings["jobs"].to_numpy(dtype=float)
+    for name in ("jobs", *(f"{kind}_jobs" for kind in KINDS)):
+        columns[name][layout.run_cols] = openings[name].to_numpy(dtype=float)
     columns["value"][layout.switch_cols] = -layout.fixed_cost
     return Scores(columns)

@@ -30,7 +30,7 @@ from symbiosis.catalogue.models import Catalogue
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory
 from symbiosis.model.plan import Plan
-from symbiosis.report.labels import label, material_labels, short, target_label
+from symbiosis.report.labels import job_line_label, label, material_labels, short, target_label
 from symbiosis.report.messages import MESSAGES, ROUTES
 from symbiosis.report.sources import sources
 
@@ -67,6 +67,9 @@ class ReportData:
     structures: pd.DataFrame
     activities: pd.DataFrame
     sources: pd.DataFrame
+    collector: str | None = None
+    """Key of the company the territory names as collector (None: none named);
+    its name is read from `companies`, masked like any other."""
     comparison: pd.DataFrame | None = None
     scenarios: Sequence[tuple[str, str, str]] = field(default_factory=tuple)
     """(column key, name, description) of each scenario compared."""
@@ -186,10 +189,10 @@ def collect(
         }
     )
     nodes, edges = sankey(inventory, detail, lang)
-    other = say(MESSAGES, "other_structures", lang)
+    grouped = {"other": say(MESSAGES, "other_structures", lang), "displaced": say(MESSAGES, "displaced_structures", lang)}
     structures = pd.DataFrame(
         [
-            ("other", other, v) if k == "other" else (company_key(k), names.get(company_key(k), str(k)), v)
+            (k, grouped[k], v) if k in grouped else (company_key(k), names.get(company_key(k), str(k)), v)
             for k, v in kpis["jobs_by_structure"].items()
         ],
         columns=["key", "name", "fte"],
@@ -219,6 +222,7 @@ def collect(
         structures=structures,
         activities=activities_table(catalogue, kpis, lang),
         sources=sources(inventory, detail, kpis, lang),
+        collector=company_key(territory.collector) if territory.collector else None,
         comparison=comparison,
         scenarios=tuple(scenarios),
     )
@@ -322,12 +326,5 @@ def sankey(inventory: Inventory, detail: pd.DataFrame, lang: Lang) -> tuple[pd.D
 
 
 def activities_table(catalogue: Catalogue, kpis: Mapping[str, Any], lang: Lang) -> pd.DataFrame:
-    rows = []
-    for key, fte in kpis["jobs_by_activity"].items():
-        base = str(key).removesuffix("_fixed")
-        activity = catalogue.activities.get(base)
-        name = base if activity is None else label(activity, lang)
-        if str(key).endswith("_fixed"):
-            name = say(MESSAGES, "fixed", lang, label=name)
-        rows.append((name, float(fte)))
+    rows = [(job_line_label(catalogue, str(key), lang), float(fte)) for key, fte in kpis["jobs_by_activity"].items()]
     return pd.DataFrame(rows, columns=["label", "fte"])

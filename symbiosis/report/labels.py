@@ -43,3 +43,19 @@ def target_label(node: str, lang: Lang) -> str:
     route = node.split(":", 1)[1]
     text = say(ROUTES, route, lang) if route in ROUTES else route
     return text[:1].upper() + text[1:]
+
+
+def job_key(line: str) -> str:
+    """The activity behind a line of `jobs_by_activity` (`displaced:<route>`, `<activity>_fixed`)."""
+    return line.removeprefix("displaced:").removesuffix("_fixed")
+
+
+def job_line_label(catalogue: Catalogue, key: str, lang: Lang) -> str:
+    """A line of `kpis.json` `jobs_by_activity` in words: an activity, a facility's
+    fixed posts (`…_fixed`) or today's work that stops (`displaced:<route>`)."""
+    base = job_key(key)
+    activity = catalogue.activities.get(base)
+    name = base if activity is None else label(activity, lang)
+    if key.startswith("displaced:"):
+        return say(MESSAGES, "displaced", lang, label=name)
+    return say(MESSAGES, "fixed", lang, label=name) if key.endswith("_fixed") else name

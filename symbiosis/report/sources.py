@@ -10,7 +10,7 @@ import pandas as pd
 from symbiosis.catalogue.models import Figure
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory
-from symbiosis.report.labels import label
+from symbiosis.report.labels import job_key, label
 from symbiosis.report.messages import FIELDS, MESSAGES, PARAMETER_UNITS, ROUTES
 
 
@@ -80,11 +80,17 @@ def sources(inventory: Inventory, detail: pd.DataFrame, kpis: Mapping[str, Any],
 
     activities = set(detail["activity"].dropna().astype(str)) | set(detail["today_route"].dropna().astype(str))
     activities |= {catalogue.facility_types[t].activity for t in ftypes}
+    activities |= {job_key(str(line)) for line in kpis["jobs_by_activity"]}
     group = say(MESSAGES, "g_activity", lang)
     unit = say(FIELDS, "jobs_unit", lang, unit="t / MWh")
     for key in sorted(a for a in activities if a in catalogue.activities):
         activity = catalogue.activities[key]
         rows.append(figure_row(group, label(activity, lang), say(FIELDS, "jobs_per_kt", lang), activity.jobs_per_kt, unit))
+    for key in sorted(set(detail["material"].astype(str)) & set(catalogue.materials)):
+        material = catalogue.materials[key]
+        for activity_key, figure in sorted(material.jobs_per_kt.items()):
+            what = label(catalogue.activities[activity_key], lang)
+            rows.append(figure_row(group, label(material, lang), say(FIELDS, "jobs_per_kt_of", lang, activity=what), figure, unit))
 
     group = say(MESSAGES, "g_rule", lang)
     for key in sorted(set(detail["rule"].astype(str)) & set(catalogue.rules)):

@@ -36,6 +36,7 @@ KPI_CARDS: tuple[tuple[str, str, int], ...] = (
     ("co2e_avoided_t", "t CO2e", 1),
     ("net_value_eur_per_year", "€", 0),
     ("insertion_jobs", "fte", 1),
+    ("jobs_fte", "fte", 1),
     ("companies_involved", "", 0),
     ("valorised_mwh", "MWh", 0),
 )
@@ -64,7 +65,6 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
         return quantity(float(k[key]), unit, lang, decimals)
 
     objective = t(f"obj_{data.objective}")
-    ess_jobs = sum(float(v) for key, v in k["jobs_by_structure"].items() if key != "other")
     sentences = [note.render(lang) for note in status_notes(k)] + [
         t("s_links", links=k["links"], companies=k["companies_involved"]),
         t(
@@ -93,8 +93,10 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
     sentences.append(
         t(
             "s_jobs",
-            jobs=quantity(float(k["insertion_jobs"]), t("fte"), lang, 1),
-            ess=quantity(ess_jobs, t("fte"), lang, 1),
+            jobs=quantity(float(k["jobs_fte"]), t("fte"), lang, 1),
+            insertion=quantity(float(k["insertion_jobs"]), t("fte"), lang, 1),
+            adapted=quantity(float(k["adapted_jobs"]), t("fte"), lang, 1),
+            collector=_name_of(data, data.collector) if data.collector else t("no_collector"),
         )
     )
     cards = [
@@ -141,6 +143,12 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
             for r in rows(data.sources)
         ],
     }
+
+
+def _name_of(data: ReportData, key: str) -> str:
+    """A company's name as the report shows it (a pseudonym when it is confidential)."""
+    named = data.companies.loc[data.companies["key"] == key, "name"]
+    return str(named.iat[0]) if len(named) else key
 
 
 def by_name(frame: pd.DataFrame) -> pd.DataFrame:

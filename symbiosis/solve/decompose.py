@@ -147,6 +147,7 @@ def separable(options: Options) -> bool:
     """Whether the model splits into independent parts (nothing couples them)."""
     return (
         options.min_jobs is None
+        and options.min_insertion_jobs is None
         and not options.siting
         and not options.max_open
         and not options.floors

@@ -14,7 +14,7 @@ from symbiosis.matcher import Match
 from symbiosis.model.constraints import constraints
 from symbiosis.model.layout import Layout, layout_of
 from symbiosis.model.linear import LinearModel
-from symbiosis.model.options import Options
+from symbiosis.model.options import Options, job_floors
 from symbiosis.model.plan import Plan, plan_of
 from symbiosis.model.scores import Scores, scores_of
 from symbiosis.solve.backends import Solution, session, solve
@@ -26,6 +26,10 @@ MESSAGES: Messages = {
     "min_jobs": (
         "au moins {asked:.1f} emplois ont été demandés, au plus {best:.1f} peuvent être créés",
         "at least {asked:.1f} jobs were asked, at most {best:.1f} can be created",
+    ),
+    "min_insertion_jobs": (
+        "au moins {asked:.1f} emplois d'insertion (SIAE) ont été demandés, au plus {best:.1f} peuvent être créés",
+        "at least {asked:.1f} insertion jobs (SIAE) were asked, at most {best:.1f} can be created",
     ),
     "solver_failed": (
         "le solveur n'a pas trouvé de solution ({status})",
@@ -43,8 +47,8 @@ def model_of(inventory: Inventory, found: Match, options: Options) -> tuple[Line
     layout = layout_of(inventory, found, options)
     scores = scores_of(inventory, found, layout)
     model = constraints(inventory, found, options, layout)
-    if options.min_jobs is not None:
-        model = model.with_row(scores["jobs"], options.min_jobs, np.inf, "min_jobs")
+    for name, score, least in job_floors(options):
+        model = model.with_row(scores[score], least, np.inf, name)
     for name, least in options.floors:
         model = model.with_row(scores[name], least, np.inf, f"floor:{name}")
     return model, layout, scores
@@ -54,8 +58,7 @@ def solve_model(inventory: Inventory, found: Match, options: Options, deadline: 
     """The lexicographic optimum of the whole model, as a Plan; `Infeasible` when there is none."""
     deadline = deadline or Deadline(options.time_limit_s)
     model, layout, scores = model_of(inventory, found, options)
-    if options.min_jobs is not None:
-        check_min_jobs(model, scores, options, deadline)
+    check_job_floors(model, scores, options, deadline)
     stages = stages_for(options.objective, scores, options.tie_breaks)
     outcome = lexicographic(session(model, options.solver), stages, deadline, integer=bool(model.integer.any()))
     solution = checked(outcome, options)
@@ -80,16 +83,18 @@ def named_duals(names: tuple[str, ...], first: Solution) -> dict[str, float]:
     return {name: float(value) for name, value in zip(names, first.duals, strict=True) if abs(value) > 1e-9}
 
 
-def check_min_jobs(model: LinearModel, scores: Scores, options: Options, deadline: Deadline) -> None:
-    """Say how many jobs are possible at all when the floor asks for more."""
-    assert options.min_jobs is not None
+def check_job_floors(model: LinearModel, scores: Scores, options: Options, deadline: Deadline) -> None:
+    """Say how many jobs are possible at all when a jobs floor asks for more."""
+    floors = job_floors(options)
+    if not floors:
+        return
     relaxed = model
-    for _ in options.floors:
+    for _ in (*options.floors, *floors):
         relaxed = relaxed.without_last_row()
-    relaxed = relaxed.without_last_row()  # the jobs floor itself
-    best = solve(relaxed.with_objective(scores["jobs"], "max"), options.solver, deadline.left())
-    if best.status not in {"optimal", "time_limit"}:
-        return  # the solve of the model itself will say what is wrong
-    most = float(scores["jobs"] @ best.x)
-    if best.status == "optimal" and most + TOLERANCE < options.min_jobs:
-        raise Infeasible(Text(MESSAGES, "min_jobs", {"asked": options.min_jobs, "best": most}))
+    for name, score, least in floors:
+        best = solve(relaxed.with_objective(scores[score], "max"), options.solver, deadline.left())
+        if best.status not in {"optimal", "time_limit"}:
+            return  # the solve of the model itself will say what is wrong
+        most = float(scores[score] @ best.x)
+        if best.status == "optimal" and most + TOLERANCE < least:
+            raise Infeasible(Text(MESSAGES, name, {"asked": least, "best": most}))

@@ -117,6 +117,11 @@ COMPANIES = Sheet("companies", "companies.csv", "Entreprises", "Companies", (
        kind="bool", width=14, choices="yes_no"),
     _c("confidential", "Confidentiel", "Confidential", "oui : jamais nommée dans les rapports diffusés.",
        "yes: never named in reports meant for circulation.", "non", kind="bool", width=14, choices="yes_no"),
+    _c("structure", "Type de structure", "Kind of structure", "ei, aci, ai ou etti pour une structure d'insertion "
+       "(SIAE : emplois d'insertion) ; esat ou ea pour le travail protégé ou adapté ; other (par défaut) pour "
+       "toute autre entreprise.", "ei, aci, ai or etti for an insertion structure (SIAE: insertion jobs); esat or "
+       "ea for protected or adapted work; other (the default) for any other company.", "other",
+       kind="code", width=14, choices="structure"),
 ))
 
 
@@ -234,6 +239,9 @@ TERRITORY_ROWS: tuple[Column, ...] = (
        "Taux d'actualisation des investissements, 0.04 pour 4 % (vide : valeur du catalogue).",
        "Discount rate for investments, 0.04 for 4% (blank: the catalogue's value).", "0.04",
        kind="number", check="non_negative"),
+    _c("collector", "Collecteur", "Collector", "Identifiant de l'entreprise (feuille des entreprises) qui fait les "
+       "nouvelles collectes ; vide : un transporteur non nommé.", "Id of the company (companies sheet) that runs new "
+       "collections; blank: an unnamed hauler.", "C057", kind="code"),
 )
 
 HELP_FR, HELP_EN = "Aide", "Help"

@@ -98,6 +98,7 @@ MESSAGES: Messages = {
     "flow_status": ("Statut d'un flux (status)", "Flow status (status)"),
     "facility_status": ("Statut d'une installation (status)", "Facility status (status)"),
     "route": ("Filière (route)", "Route (route)"),
+    "structure": ("Type de structure (structure)", "Kind of structure (structure)"),
     "yes_no": ("Oui / non", "Yes / no"),
     "invalid_entry": ("Saisie refusée", "Entry refused"),
     "check_positive": ("Un nombre strictement positif est attendu.", "A number greater than 0 is expected."),

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from symbiosis.core.files import guard, write_bytes
 from symbiosis.core.problems import InputError, problem
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.inventory.schema import UNITS
+from symbiosis.inventory.schema import UNITS, Structure
 from symbiosis.workbook.layout import (
     CODES_EN,
     CODES_FR,
@@ -129,6 +129,7 @@ def _write_lists(lists: Any, codes: Any, lang: Lang, catalogue: Catalogue) -> di
         ("flow_status", "flow_status", ["waste", "by_product", "end_of_waste"], 22),
         ("facility_status", "facility_status", ["existing", "candidate"], 22),
         ("route", "route", list(ROUTES), 18),
+        ("structure", "structure", list(get_args(Structure)), 14),
         ("yes_no", "yes_no", yes_no, 12),
     ]
     sources: dict[str, str] = {}
@@ -330,7 +331,7 @@ def inventory_content(inventory: Inventory) -> Content:
     territory = inventory.territory
     values: dict[str, object] = {
         "name": territory.name, "year": territory.year,
-        "description": territory.description, "region": territory.region,
+        "description": territory.description, "region": territory.region, "collector": territory.collector,
     }
     values.update({f"defaults.{k}": v for k, v in territory.defaults.model_dump().items()})
     hazardous = inventory.flows["hazardous"].astype(bool)
