@@ -388,8 +388,12 @@ def test_a_link_with_a_fixed_cost_is_used_only_when_it_pays(tmp_path: Path, fixe
     assert kpis["link_fixed_costs_eur_per_year"] == pytest.approx(fixed if used else 0.0)
     if used:
         assert allocation(inv, plan)["fixed_cost_eur"].tolist() == [fixed]
-    # Tonnes first: the link is used whatever it costs, and its cost is counted.
+    # Tonnes first: the sender holds the link's fixed cost and half its gain
+    # (742.5 EUR): it takes the link only where that covers the cost, unless
+    # losses are allowed; then the link is used whatever it costs, and counted.
     plan = optimise(inv, match(inv), Options(objective="tonnes"))
+    assert (indicators(inv, plan)["valorised_t"] > 0) is (fixed <= 742.5)
+    plan = optimise(inv, match(inv), Options(objective="tonnes", allow_losses=True))
     assert indicators(inv, plan)["net_value_eur_per_year"] == pytest.approx(10 * (150 - 1.5) - fixed, abs=0.01)
 
 

@@ -279,9 +279,10 @@ def test_no_new_credit_when_today_route_is_the_same(tmp_path: Path) -> None:
 def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:
     from symbiosis.analysis.accounts import company_table, detailed
 
-    # Scrap sold today 100 EUR/t; the buyer pays 150 EUR/t today. Sold locally at
-    # 100 EUR/t: the seller keeps its revenue and pays the 2 km haul (1 EUR/t),
-    # the buyer saves 50 EUR/t.
+    # Scrap sold today 100 EUR/t; the buyer pays 150 EUR/t today; the 2 km haul
+    # costs 1 EUR/t. The exchange gains 150 - 100 - 1 = 49 EUR/t, shared evenly
+    # (seller_share 0.5): the price is 150 - 24.5 = 125.5 EUR/t, between the
+    # two; the seller earns 125.5 - 1 - 100 = 24.5 EUR/t, the buyer saves 24.5.
     inv = inventory(
         tmp_path,
         COMPANIES,
@@ -291,7 +292,10 @@ def test_company_savings_with_a_local_sale(tmp_path: Path) -> None:
         I1,R1,input,17 04 05,,80,t,150
         """,
     )
-    plan, _ = solved(inv)
-    saved = company_table(inv, detailed(inv, plan)).set_index("id")["saved_eur_per_year"]
-    assert saved["S1"] == pytest.approx(-80.0, rel=1e-4)
-    assert saved["R1"] == pytest.approx(4000.0, rel=1e-4)
+    plan, kpis = solved(inv)
+    detail = detailed(inv, plan)
+    saved = company_table(inv, plan, detail).set_index("id")["saved_eur_per_year"]
+    assert saved["S1"] == pytest.approx(80 * 24.5, rel=1e-4)
+    assert saved["R1"] == pytest.approx(80 * 24.5, rel=1e-4)
+    assert float(saved.sum()) == pytest.approx(kpis["net_value_eur_per_year"], abs=0.01)
+    assert allocation(inv, plan)["price_eur_per_unit"].tolist() == pytest.approx([125.5], rel=1e-4)

@@ -147,7 +147,8 @@ def test_bad_scenarios_name_file_line_and_change(tmp_path: Path) -> None:
 
 def test_pareto_tonnes_against_value(tmp_path: Path) -> None:
     # Pallets to a buyer 2 km away earn 100 + 50 - 1 = 149 EUR/t (50 t);
-    # cardboard to a buyer 25 km away costs 12.5 EUR/t of transport (100 t).
+    # cardboard to a buyer 25 km away costs 12.5 EUR/t of transport (100 t):
+    # its sender and buyer lose it, so the curve is traced with losses allowed.
     companies = COMPANIES + f"R3,Papeterie,{lat(35)},6.0\n"
     inv = inventory(
         tmp_path,
@@ -160,7 +161,8 @@ def test_pareto_tonnes_against_value(tmp_path: Path) -> None:
         I2,R3,input,15 01 01,,100,t,
         """,
     )
-    frame = trace(inv, match(inv), Options(solver="highs"), "tonnes", "value", points=5)
+    assert trace(inv, match(inv), Options(solver="highs"), "tonnes", "value", points=5)["tonnes"].tolist() == [50.0]
+    frame = trace(inv, match(inv), Options(solver="highs", allow_losses=True), "tonnes", "value", points=5)
     assert frame["tonnes"].round(3).tolist() == [50.0, 75.0, 100.0, 125.0, 150.0]
     assert frame["value"].round(2).tolist() == [7450.0, 7137.5, 6825.0, 6512.5, 6200.0]
     assert not frame["knee"].any()  # a straight trade-off has no knee

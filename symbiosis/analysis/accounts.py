@@ -5,53 +5,92 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from symbiosis.analysis.indicators import allocation
+from symbiosis.analysis.indicators import allocation, built_facilities
 from symbiosis.flows import Inventory
 from symbiosis.model.plan import Plan
+from symbiosis.model.scores import outlet_scores
+from symbiosis.model.sharing import TERRITORY, holders, link_shares
 
 
 def detailed(inventory: Inventory, plan: Plan) -> pd.DataFrame:
-    """The allocation with the money split between sender and receiver."""
+    """The allocation with the money split between sender and receiver (`model/sharing.py`)."""
     table = allocation(inventory, plan)
     used = plan.links[plan.links["quantity"] > 0].reset_index(drop=True)
     q = used["quantity"].to_numpy(dtype=float)
     cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
+    shares = link_shares(inventory, used)
     return table.assign(
         disposal_eur=used["disposal_eur_per_unit"].to_numpy(dtype=float) * q,
         purchase_eur=used["purchase_eur_per_unit"].to_numpy(dtype=float) * q,
         transport_eur=table["tkm"].to_numpy(dtype=float) * cost_tkm,
+        sender=shares["sender"].to_numpy(dtype=object),
+        receiver=shares["receiver"].to_numpy(dtype=object),
+        sender_eur=shares["sender_eur"].to_numpy(dtype=float) * q - table["fixed_cost_eur"].to_numpy(dtype=float),
+        receiver_eur=shares["receiver_eur"].to_numpy(dtype=float) * q,
     )
 
 
-def company_table(inventory: Inventory, table: pd.DataFrame) -> pd.DataFrame:
-    """Per company: what it sends, what it receives, what it saves a year.
+HOLDER_COLUMNS = ["holder", "facility", "exchanges_eur", "facility_eur", "total_eur"]
 
-    Savings: disposal it no longer pays as a sender, less the transport it
-    now pays (the sender pays, as for today's collection), plus purchases
-    it avoids as a receiver. A material sold today is assumed sold locally at
-    the lower of its current price and what the buyer paid until now.
-    """
+
+def holder_accounts(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> pd.DataFrame:
+    """Each account's yearly effect against today: a company's exchanges (its share of
+    each, less the fixed costs of its links) and, per facility, what the facility
+    keeps of its exchanges, its outlets and the yearly cost of building it, held
+    by its operator or by the territory. The totals add up to the plan's net value."""
+    parts = [
+        pd.DataFrame({"holder": detail["sender"], "key": detail["from_flow"], "eur": detail["sender_eur"]}),
+        pd.DataFrame({"holder": detail["receiver"], "key": detail["to"], "eur": detail["receiver_eur"]}),
+    ]
+    facilities = inventory.facilities.set_index("id")
+    outlets = plan.outlets[plan.outlets["quantity"] > 0]
+    if len(outlets):
+        value = outlet_scores(inventory, outlets)["value"].to_numpy(dtype=float) * outlets["quantity"].to_numpy(dtype=float)
+        parts.append(pd.DataFrame({"holder": holders(inventory, _operator(facilities, outlets["facility"])),
+                                   "key": outlets["facility"].to_numpy(), "eur": value}))
+    built = built_facilities(inventory, plan)
+    if len(built):
+        parts.append(pd.DataFrame({"holder": holders(inventory, _operator(facilities, built["id"])),
+                                   "key": built["id"].to_numpy(), "eur": -built["annual_cost_eur"].to_numpy(dtype=float)}))
+    every = pd.concat(parts, ignore_index=True)
+    # A row is a facility's when its key is a facility id: the facility's end of an exchange.
+    every["facility"] = every["key"].where(every["key"].isin(facilities.index), "")
+    grouped = every.groupby(["holder", "facility"], as_index=False)["eur"].sum()
+    own = grouped[grouped["facility"] == ""].set_index("holder")["eur"]
+    rows = [
+        (holder, "", float(own.get(holder, 0.0)), 0.0) for holder in sorted(set(grouped["holder"]))
+        if not str(holder).startswith(TERRITORY + ":")
+    ]
+    rows += [(str(r.holder), str(r.facility), 0.0, float(r.eur)) for r in grouped[grouped["facility"] != ""].itertuples()]
+    table = pd.DataFrame(rows, columns=HOLDER_COLUMNS[:-1])
+    table["total_eur"] = table["exchanges_eur"] + table["facility_eur"]
+    return table
+
+
+def _operator(facilities: pd.DataFrame, ids: pd.Series) -> pd.Series:
+    """Each facility's operator, or the facility id when none (the territory's)."""
+    operator = ids.map(facilities["operator"])
+    return operator.where(operator.notna(), ids).astype(object).reset_index(drop=True)
+
+
+def company_table(inventory: Inventory, plan: Plan, table: pd.DataFrame) -> pd.DataFrame:
+    """Per company: what it sends, what it receives, and its yearly effect against
+    today (`saved_eur_per_year`): its share of each exchange (model/sharing.py),
+    less the fixed costs of its links, plus the accounts of the facilities it
+    operates (`facilities_eur_per_year`)."""
     mass = table["unit"] == "t"
-    # What was sold today (negative disposal cost) is sold locally at that
-    # price, or at what the buyer paid until now if that is lower.
-    transfer = np.minimum((-table["disposal_eur"]).clip(lower=0.0), table["purchase_eur"].clip(lower=0.0))
-    moves = table.assign(
-        t=np.where(mass, table["quantity"], 0.0),
-        mwh=np.where(mass, 0.0, table["quantity"]),
-        as_sender=table["disposal_eur"] - table["transport_eur"] + transfer,
-        as_receiver=table["purchase_eur"] - transfer,
-    )
-    sent = moves.groupby("from_company")[["t", "mwh", "as_sender"]].sum()
-    received = moves.groupby("to_company")[["t", "mwh", "as_receiver"]].sum()
-    result = inventory.companies[["id", "name", "ess"]].set_index("id")
+    moves = table.assign(t=np.where(mass, table["quantity"], 0.0), mwh=np.where(mass, 0.0, table["quantity"]))
+    sent = moves.groupby("from_company")[["t", "mwh"]].sum()
+    received = moves.groupby("to_company")[["t", "mwh"]].sum()
+    accounts = holder_accounts(inventory, plan, table).groupby("holder")[["exchanges_eur", "facility_eur"]].sum()
+    result = inventory.companies[["id", "name", "ess", "structure"]].set_index("id")
     result["sent_t"] = sent["t"]
     result["sent_mwh"] = sent["mwh"]
     result["received_t"] = received["t"]
     result["received_mwh"] = received["mwh"]
-    result["saved_eur_per_year"] = sent["as_sender"].reindex(result.index).fillna(0.0) + received[
-        "as_receiver"
-    ].reindex(result.index).fillna(0.0)
-    result = result.fillna(0.0).round(3)
+    result["facilities_eur_per_year"] = accounts["facility_eur"]
+    result["saved_eur_per_year"] = accounts["exchanges_eur"] + accounts["facility_eur"].reindex(result.index).fillna(0.0)
+    result = result.fillna({c: 0.0 for c in result.columns if c not in {"name", "ess", "structure"}}).round(3)
     involved = (result[["sent_t", "sent_mwh", "received_t", "received_mwh"]] > 0).any(axis=1)
     return result[involved].reset_index()
 

@@ -21,6 +21,7 @@ from symbiosis.flows import Inventory
 from symbiosis.matching.jobs import COLLECTION, job_parts, kind_of
 from symbiosis.model.plan import Plan
 from symbiosis.model.scores import link_scores, opening_scores
+from symbiosis.model.sharing import link_shares
 
 OBJECTIVE_KPI: dict[str, str] = {
     "tonnes": "valorised_t",
@@ -33,14 +34,16 @@ OBJECTIVE_KPI: dict[str, str] = {
 ALLOCATION_COLUMNS = [
     "from_flow", "to", "quantity", "unit", "distance_km", "from_company", "to_company", "material",
     "rule", "today_route", "route", "activity", "unchanged", "tkm", "mwh_km", "fixed_cost_eur", "value_eur", "co2e_avoided_t",
-    "jobs_fte", "insertion_jobs_fte", "adapted_jobs_fte",
+    "jobs_fte", "insertion_jobs_fte", "adapted_jobs_fte", "price_eur_per_unit",
 ]
 
 
 def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     """One row per link carrying flow, with what it brings (its scores times its quantity).
 
-    `unchanged` marks a link that only names today's route (same route, an
+    `price_eur_per_unit` is what the receiver pays the sender (negative: a gate
+    fee the sender pays), the price that shares the exchange's gain
+    (model/sharing.py). `unchanged` marks a link that only names today's route (same route, an
     existing receiver): it brings nothing, not even haulage, against today.
 
     `value_eur` is net of the link's yearly fixed cost (`fixed_cost_eur`), paid
@@ -57,6 +60,7 @@ def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     used["jobs_fte"] = per_unit["jobs"].to_numpy() * q
     used["insertion_jobs_fte"] = per_unit["insertion_jobs"].to_numpy() * q
     used["adapted_jobs_fte"] = per_unit["adapted_jobs"].to_numpy() * q
+    used["price_eur_per_unit"] = link_shares(inventory, used)["price_eur_per_unit"].to_numpy()
     return used[ALLOCATION_COLUMNS].reset_index(drop=True)
 
 

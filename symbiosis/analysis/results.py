@@ -18,6 +18,6 @@ def write_results(folder: Path, inventory: Inventory, plan: Plan) -> dict[str, A
     kpis = indicators(inventory, plan, detail)
     write_json(folder / "kpis.json", kpis)
     write_csv(folder / "allocation.csv", detail[ALLOCATION_COLUMNS])
-    write_csv(folder / "companies.csv", company_table(inventory, detail))
+    write_csv(folder / "companies.csv", company_table(inventory, plan, detail))
     write_csv(folder / "facilities.csv", facility_table(plan, detail))
     return kpis

@@ -121,6 +121,11 @@ class SolverChoice(str, Enum):
 ObjectiveOption = Annotated[
     ObjectiveChoice, typer.Option("--objective", help="Ce que l'on maximise : tonnes, value, co2 ou jobs.")
 ]
+AllowLossesOption = Annotated[
+    bool,
+    typer.Option("--allow-losses", help="Permettre qu'une entreprise perde de l'argent par rapport à aujourd'hui "
+                 "(le rapport nomme alors qui perd combien)."),
+]
 SolverOption = Annotated[
     SolverChoice,
     typer.Option("--solver", help="Solveur : auto (HiGHS pour un programme linéaire, CBC avec des décisions oui/non), highs ou cbc."),

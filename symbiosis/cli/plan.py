@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from symbiosis.cli.app import (
+    AllowLossesOption,
     DistanceOption,
     InventoryArg,
     ObjectiveChoice,
@@ -67,6 +68,7 @@ def optimize(
     siting: SitingOption = False,
     scenario: ScenarioOption = None,
     workers: WorkersOption = 1,
+    allow_losses: AllowLossesOption = False,
 ) -> None:
     """Choisir les échanges qui valorisent le plus et écrire le plan."""
     from symbiosis.analysis.results import write_results
@@ -90,6 +92,7 @@ def optimize(
         min_jobs=min_jobs,
         min_insertion_jobs=min_insertion_jobs,
         siting=siting,
+        allow_losses=allow_losses,
     )
     if scenario is not None:
         from symbiosis.analysis.scenario_apply import apply

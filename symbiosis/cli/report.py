@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from symbiosis.cli.app import InventoryArg, ObjectiveChoice, ObjectiveOption, console, settings
+from symbiosis.cli.app import (
+    AllowLossesOption,
+    InventoryArg,
+    ObjectiveChoice,
+    ObjectiveOption,
+    console,
+    settings,
+)
 from symbiosis.core.words import Messages, say
 
 if TYPE_CHECKING:
@@ -49,6 +56,7 @@ def report(
     objective: ObjectiveOption = ObjectiveChoice.tonnes,
     scenario: ScenarioOption = None,
     anonymise: AnonymiseOption = False,
+    allow_losses: AllowLossesOption = False,
 ) -> None:
     """Écrire le rapport du comité : synthèse, carte, flux, échanges, fiches entreprises, sources."""
     from symbiosis.core.files import guard
@@ -69,7 +77,7 @@ def report(
     for target in targets:
         guard(target, [folder])
     inventory = load_inventory(folder)
-    options = Options(objective=objective.value)
+    options = Options(objective=objective.value, allow_losses=allow_losses)
     files = list(scenario or [])
     if files:  # the base case is solved once, for the report and for the comparison
         plan, comparison, scenarios = _scenarios(inventory, files, options)

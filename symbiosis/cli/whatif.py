@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from symbiosis.cli.app import (
+    AllowLossesOption,
     InventoryArg,
     ObjectiveChoice,
     ObjectiveOption,
@@ -61,6 +62,7 @@ def scenario(
     uncertainty: SpreadOption = None,
     runs: RunsOption = 200,
     seed: SeedOption = 1,
+    allow_losses: AllowLossesOption = False,
 ) -> None:
     """Comparer la situation de référence et des scénarios « et si… ? »."""
     from symbiosis.analysis.scenarios import (
@@ -79,7 +81,7 @@ def scenario(
     guard(out, [folder])
     lang = settings(ctx).lang
     inventory = load_inventory(folder)
-    options = Options(objective=objective.value, solver=solver.value)
+    options = Options(objective=objective.value, solver=solver.value, allow_losses=allow_losses)
     cases = run_scenarios(inventory, files, options)
     frame = write_comparison(out, cases)
     show = console()

@@ -135,6 +135,20 @@ class Defaults(BaseModel):
     discount_rate: NonNegative | None = None
 
 
+class Sharing(BaseModel):
+    """How the gain of an exchange is shared, and who may not lose (territory.toml `[sharing]`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seller_share: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    """Share of an exchange's gain that goes to the one who sends (the rest to the
+    one who receives): the price lies between what the seller gets today and
+    what the buyer pays today. 0.5 (an even split) is an assumption."""
+    break_even: bool = False
+    """true: a facility that no company operates must not lose money either
+    (else its account is the territory's, shown apart)."""
+
+
 class Territory(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -146,6 +160,7 @@ class Territory(BaseModel):
     """The company that collects what the plan brings to local use (a company id):
     the jobs of a new collection are its own; without it, an unnamed hauler's."""
     defaults: Defaults = Defaults()
+    sharing: Sharing = Sharing()
 
 
 def months_available(mask: int) -> int:

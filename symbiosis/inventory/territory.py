@@ -7,12 +7,12 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from symbiosis.core.problems import Problem, problem, toml_error
 from symbiosis.inventory.cells import from_pydantic
 from symbiosis.inventory.messages import MESSAGES
-from symbiosis.inventory.schema import Defaults, Territory
+from symbiosis.inventory.schema import Defaults, Sharing, Territory
 from symbiosis.inventory.text import read_text
 
 
@@ -36,7 +36,8 @@ def read_territory(path: Path, problems: list[Problem]) -> Territory | None:
             key = loc[-1] if loc else ""
             line = _toml_line(lines, key)
             if error["type"] == "extra_forbidden":
-                model = Defaults if loc[0] == "defaults" and len(loc) > 1 else Territory
+                sections: dict[str, type[BaseModel]] = {"defaults": Defaults, "sharing": Sharing}
+                model = sections.get(loc[0], Territory) if len(loc) > 1 else Territory
                 allowed = ", ".join(model.model_fields)
                 problems.append(problem(MESSAGES, "toml_unknown_key", name, line, ".".join(loc), allowed=allowed))
             else:

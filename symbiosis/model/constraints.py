@@ -7,7 +7,9 @@ what a facility delivers equals its intake times its yields, so its intake
 counts only as far as its products reach a use; a material's share of a
 facility's intake may be capped; at most so many candidates of a type may
 be built; a link with a fixed cost carries nothing unless it is switched
-on; heat is balanced period by period (`seasons.py`). A link whose chain
+on; heat is balanced period by period (`seasons.py`); no company ends worse
+off than today, and a direct exchange with no price is refused
+(`sharing.py`, unless losses are allowed). A link whose chain
 through facilities returns to its own chain, or reaches no use, carries
 nothing (`matching/graph.py`).
 """
@@ -26,6 +28,7 @@ from symbiosis.matching.graph import CARRIES, blocked_links
 from symbiosis.model.layout import Layout
 from symbiosis.model.linear import LinearModel
 from symbiosis.model.options import Options
+from symbiosis.model.sharing import guarded, refused
 
 
 class _Rows:
@@ -119,6 +122,12 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
             rows.add(r, merged["col"].to_numpy(), coef.to_numpy(), len(share_keys),
                      np.full(len(share_keys), -np.inf), np.zeros(len(share_keys)),
                      lambda i: f"share:{share_keys[i][0]}:{share_keys[i][1]}")
+    # No participant worse off: every guarded account >= 0 (model/sharing.py).
+    guard = guarded(inventory, found, layout, options)
+    if guard is not None:
+        k = len(guard.names)
+        rows.add(guard.rows, guard.cols, guard.data, k, np.zeros(k), np.full(k, np.inf),
+                 lambda i: f"no_loss:{guard.names[i]}")
     # Siting choices: at most k free candidates of a type.
     chosen = layout.chosen
     for ftype, most in options.max_open.items():
@@ -134,6 +143,8 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
     col_hi = np.full(n, np.inf)
     # A link whose chain through facilities returns to itself or reaches no use carries nothing.
     carries = blocked_links(links, found.yields, found.outlets, loops_allowed(inventory)) == CARRIES
+    # A direct exchange with no price between today's two is refused (losses not allowed).
+    carries &= ~refused(inventory, links, options)
     col_hi[:n_links] = np.where(carries, links["cap"].to_numpy(dtype=float), 0.0)
     integer = layout.integer
     col_hi[integer] = 1.0

@@ -33,6 +33,9 @@ class Options:
     """(score, least value) pairs: the epsilon constraints of a trade-off curve."""
     tie_breaks: tuple[str, ...] = ()
     """Scores to optimise right after the objective, before the usual order (a trade-off curve's other axis)."""
+    allow_losses: bool = False
+    """Let a company lose money against today (`--allow-losses`); else every account
+    holds (model/sharing.py) and a direct exchange with no price is refused."""
     decided: tuple[tuple[str, float], ...] = ()
     """Decisions taken already (`build:K04`, `run:K07`, `switch:F12>F40`), fixed at these values."""
 

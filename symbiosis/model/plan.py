@@ -46,8 +46,13 @@ class Plan:
 def settled(layout: Layout, x: np.ndarray) -> np.ndarray:
     """The column values with each decision made plain: a link's switch is on
     exactly when it carries something (a switch on for nothing is only a
-    cost), and a scenario's facility counts as built."""
+    cost; a link whose switch is off carries nothing), and a scenario's
+    facility counts as built."""
     values = np.where(np.abs(x) < TOLERANCE, 0.0, x).astype(float)
+    # A mixed-integer solver may leave a switch at 1e-7 and its link a hair above
+    # zero (within its integrality tolerance): such a link is off and carries nothing.
+    off = values[layout.switch_cols] < 0.5
+    values[layout.switched[off]] = 0.0
     values[layout.switch_cols] = (values[layout.switched] > 0).astype(float)
     values[layout.build_cols[layout.forced]] = 1.0
     decided = np.concatenate([layout.build_cols, layout.run_block])

@@ -118,6 +118,7 @@ SPECS: Mapping[str, Spec | None] = {
     "sankey_edges": Spec(groups=("contributors",), quantities=("quantity",)),
     "structures": Spec(keys=("key",), names={"key": "name"}, quantities=("fte",)),
     "activities": None,
+    "reconciliation": None,
     "sources": Spec(texts=("source",)),
     "comparison": None,
 }

@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 import symbiosis
-from symbiosis.analysis.accounts import company_table, detailed, facility_table
+from symbiosis.analysis.accounts import company_table, detailed, facility_table, holder_accounts
 from symbiosis.analysis.indicators import indicators
 from symbiosis.catalogue.models import Catalogue
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory
 from symbiosis.model.plan import Plan
+from symbiosis.model.sharing import TERRITORY
 from symbiosis.report.labels import job_line_label, label, material_labels, short, target_label
 from symbiosis.report.messages import MESSAGES, ROUTES
 from symbiosis.report.sources import sources
@@ -67,6 +68,11 @@ class ReportData:
     structures: pd.DataFrame
     activities: pd.DataFrame
     sources: pd.DataFrame
+    reconciliation: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["part", "eur"]))
+    """The net value as the sum of who holds it: companies' exchanges, facilities
+    their operators hold, facilities the territory holds (`part`, `eur`)."""
+    seller_share: float = 0.5
+    """territory.toml [sharing] seller_share: the rule the report states."""
     collector: str | None = None
     """Key of the company the territory names as collector (None: none named);
     its name is read from `companies`, masked like any other."""
@@ -163,7 +169,7 @@ def collect(
         }
     ).reset_index(drop=True)
 
-    balance_frame = balances(inventory, detail, lang)
+    balance_frame = balances(inventory, plan, detail, lang)
     fac_table = facility_table(plan, detail)
     intake_from = detail[to_fac & ~from_fac]
     contributors = {
@@ -222,10 +228,26 @@ def collect(
         structures=structures,
         activities=activities_table(catalogue, kpis, lang),
         sources=sources(inventory, detail, kpis, lang),
+        reconciliation=reconciliation(inventory, plan, detail),
+        seller_share=territory.sharing.seller_share,
         collector=company_key(territory.collector) if territory.collector else None,
         comparison=comparison,
         scenarios=tuple(scenarios),
     )
+
+
+def reconciliation(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> pd.DataFrame:
+    """Who holds the net value: companies by their exchanges, facilities by their
+    operators or by the territory; the parts add up to `net_value_eur_per_year`."""
+    accounts = holder_accounts(inventory, plan, detail)
+    territory = accounts["holder"].astype(str).str.startswith(TERRITORY + ":")
+    parts = [
+        ("companies", float(accounts.loc[~territory, "exchanges_eur"].sum())),
+        ("operated", float(accounts.loc[~territory, "facility_eur"].sum())),
+        ("territory", float(accounts.loc[territory, "facility_eur"].sum())),
+    ]
+    parts.append(("total", sum(eur for _, eur in parts)))
+    return pd.DataFrame(parts, columns=["part", "eur"])
 
 
 def report_date() -> date:
@@ -236,9 +258,9 @@ def report_date() -> date:
     return date.today()
 
 
-def balances(inventory: Inventory, detail: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def balances(inventory: Inventory, plan: Plan, detail: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """kpis.company_table, with each company's partners (a total of theirs)."""
-    table = company_table(inventory, detail)
+    table = company_table(inventory, plan, detail)
     ids = set(inventory.companies["id"].astype(str))
     pairs = pd.concat(
         [

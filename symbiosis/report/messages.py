@@ -39,8 +39,8 @@ MESSAGES: Messages = {
         "{landfill} would no longer go to landfill and {incineration} no longer to incineration.",
     ),
     "s_value": (
-        "Les émissions évitées atteignent {co2} par an ; le gain net pour les entreprises est de {value} par an, transport{facilities} déduit.",
-        "Emissions avoided reach {co2} a year; the net value for companies is {value} a year, after transport{facilities}.",
+        "Les émissions évitées atteignent {co2} par an ; le gain net pour le territoire, par rapport à aujourd'hui, est de {value} par an, transport{facilities} déduit.",
+        "Emissions avoided reach {co2} a year; the net value for the territory, against today, is {value} a year, after transport{facilities}.",
     ),
     "s_facilities": (" et coût annualisé des installations", " and the annualised cost of facilities"),
     "s_investment": (
@@ -50,6 +50,23 @@ MESSAGES: Messages = {
     "s_jobs": (
         "Ces chaînes créent {jobs} d'emploi nets (équivalents temps plein, travail des filières actuelles qui s'arrête déduit), dont {insertion} dans les structures d'insertion (SIAE : EI, ACI, AI, ETTI) et {adapted} en travail protégé ou adapté (ESAT, EA). Chaque emploi est compté chez qui fait le travail : le receveur d'un échange, l'exploitant d'une installation, et pour une collecte nouvelle {collector}.",
         "These chains create {jobs} of work, net (full-time equivalents, less the work today's routes lose), {insertion} of them in insertion structures (SIAE: EI, ACI, AI, ETTI) and {adapted} in protected or adapted work (ESAT, EA). Each job is counted where the work is done: the receiver of an exchange, a facility's operator, and for a new collection {collector}.",
+    ),
+    "s_sharing": (
+        "Aucune entreprise n'y perd d'argent par rapport à aujourd'hui : le gain de chaque échange est partagé, {share} % pour qui cède et le reste pour qui reçoit (hypothèse, territory.toml [sharing]) ; un échange sans prix possible entre ce que le vendeur reçoit aujourd'hui et ce que l'acheteur paie aujourd'hui n'est pas proposé.",
+        "No company loses money against today: each exchange's gain is shared, {share} % to the one who gives and the rest to the one who receives (an assumption, territory.toml [sharing]); an exchange with no possible price between what the seller gets today and what the buyer pays today is not proposed.",
+    ),
+    "s_losers": (
+        "Ce plan, calculé en permettant des pertes (--allow-losses), fait perdre de l'argent à {count} entreprise(s) par rapport à aujourd'hui : {names}.",
+        "This plan, computed with losses allowed (--allow-losses), costs {count} company(ies) money against today: {names}.",
+    ),
+    "reconcile": ("D'où vient le gain net (par an)", "Where the net value comes from (a year)"),
+    "r_companies": ("Entreprises : leur part des échanges, coûts fixes de leurs liaisons déduits", "Companies: their share of the exchanges, less their links' fixed costs"),
+    "r_operated": ("Installations exploitées par une entreprise (dans sa fiche)", "Facilities a company operates (on its sheet)"),
+    "r_territory": ("Installations à la charge du territoire (sans exploitant désigné)", "Facilities the territory bears (no operator named)"),
+    "r_total": ("Gain net du territoire", "Territory's net value"),
+    "sharing_note": (
+        "La somme des fiches entreprises et des comptes d'installations fait le gain net. Prix d'un échange : ce qui partage son gain à {share} % pour qui cède (hypothèse) ; une installation garde le reste, avec son fonctionnement et son investissement annualisé.",
+        "The company sheets and the facility accounts add up to the net value. An exchange's price shares its gain {share} % to the one who gives (an assumption); a facility keeps the rest, with its running cost and annualised investment.",
     ),
     "no_collector": ("un transporteur non désigné (le territoire ne nomme pas de collecteur)", "an unnamed hauler (the territory names no collector)"),
     "k_additional_valorised_t": ("Matières qui trouvent un usage local", "Materials given a local use"),

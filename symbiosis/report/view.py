@@ -99,6 +99,12 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
             collector=_name_of(data, data.collector) if data.collector else t("no_collector"),
         )
     )
+    losers = [
+        f"{row.name} ({fmt(float(row.saved_eur), '€', bool(row.masked), lang)})"
+        for row in rows(data.balances.sort_values("saved_eur")) if float(row.saved_eur) < -0.5
+    ]
+    share = number(100 * data.seller_share, lang, 0)
+    sentences.append(t("s_losers", count=len(losers), names=", ".join(losers)) if losers else t("s_sharing", share=share))
     cards = [
         {"key": key, "label": t(f"k_{key}"), "value": repr(float(k[key])), "text": kpi_text(key, float(k[key]), lang)}
         for key, _, _ in KPI_CARDS
@@ -115,6 +121,8 @@ def view(data: ReportData, map_svg: str, sankey_svg: str) -> dict[str, Any]:
         "version": data.version,
         "description": data.description or "",
         "sentences": sentences,
+        "reconciliation": [(t(f"r_{r.part}"), quantity(float(r.eur), "€", lang, 0)) for r in rows(data.reconciliation)],
+        "sharing": t("sharing_note", share=share),
         "cards": cards,
         "confidential": "" if not data.masked_count else t("confidential_1") if data.masked_count == 1
         else t("confidential", count=data.masked_count),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -54,6 +54,10 @@ class Session(Protocol):
     def run(self, cost: np.ndarray, sense: Sense, position: int, time_limit_s: float | None = None) -> Solution: ...
 
     def hold(self, cost: np.ndarray, lo: float, hi: float, name: str) -> None: ...
+
+    def loosen(self, bounds: list[tuple[float, float]]) -> None:
+        """New bounds for the rows held, in the order they were held (the last rows of the model)."""
+        ...
 
 
 CBC_MAX_COLUMNS = 150_000
@@ -139,6 +143,9 @@ class HighsSession:
         used = np.flatnonzero(cost)
         self.highs.addRow(max(lo, -inf), min(hi, inf), len(used), used.astype(np.int32), cost[used])
 
+    def loosen(self, bounds: list[tuple[float, float]]) -> None:
+        loosen_last_rows(self.highs, self._h.kHighsInf, bounds)
+
 
 def quiet_highs() -> Any:
     """A HiGHS instance that prints nothing.
@@ -188,6 +195,19 @@ class PulpSession:
 
     def hold(self, cost: np.ndarray, lo: float, hi: float, name: str) -> None:
         self.model = self.model.with_row(cost, lo, hi, name)
+
+    def loosen(self, bounds: list[tuple[float, float]]) -> None:
+        k = len(bounds)
+        lo, hi = np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
+        self.model = replace(self.model, row_lo=np.concatenate([self.model.row_lo[:-k], lo]),
+                             row_hi=np.concatenate([self.model.row_hi[:-k], hi]))
+
+
+def loosen_last_rows(highs: Any, inf: float, bounds: list[tuple[float, float]]) -> None:
+    """New bounds for a HiGHS model's last rows."""
+    first = highs.getNumRow() - len(bounds)
+    for offset, (lo, hi) in enumerate(bounds):
+        highs.changeRowBounds(first + offset, max(lo, -inf), min(hi, inf))
 
 
 def _solve_pulp(model: LinearModel, time_limit_s: float | None) -> Solution:

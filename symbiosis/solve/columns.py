@@ -23,7 +23,7 @@ from symbiosis.model.layout import Layout
 from symbiosis.model.linear import LinearModel, Sense
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan, plan_of
-from symbiosis.solve.backends import Solution, highs_solution, quiet_highs
+from symbiosis.solve.backends import Solution, highs_solution, loosen_last_rows, quiet_highs
 from symbiosis.solve.lp import checked, model_of, named_duals, solve_model
 from symbiosis.solve.stages import Deadline, lexicographic, stages_for
 
@@ -112,6 +112,9 @@ class ColumnSession:
         used = np.flatnonzero(cost[self.order])
         self.highs.addRow(max(lo, -self.inf), min(hi, self.inf), len(used), used.astype(np.int32), cost[self.order][used])
         self.a = sparse.vstack([self.a.tocsr(), sparse.csr_matrix(cost.reshape(1, -1))], format="csc")
+
+    def loosen(self, bounds: list[tuple[float, float]]) -> None:
+        loosen_last_rows(self.highs, self.inf, bounds)
 
 
 def first_columns(found: Match, layout: Layout) -> np.ndarray:

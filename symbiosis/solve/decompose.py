@@ -12,8 +12,9 @@ in `workers` threads, each solving in a child process when there are
 several workers, so that OR-Tools and HiGHS never meet in one interpreter
 and the GIL is never the bottleneck.
 
-Whatever couples parts (a jobs floor, siting, epsilon floors) makes the
-model whole again: `optimise_scaled` then solves it whole (`solve/lp.py`).
+A company's account (no participant worse off, `model/sharing.py`) joins
+the parts its exchanges touch into one. Whatever couples parts (a jobs
+floor, siting, epsilon floors) makes the model whole again: `optimise_scaled` then solves it whole (`solve/lp.py`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from symbiosis.model.layout import layout_of
 from symbiosis.model.options import Options
 from symbiosis.model.plan import Plan, plan_of
 from symbiosis.model.scores import link_scores, scores_of
+from symbiosis.model.sharing import guarded
 from symbiosis.solve import netflow
 from symbiosis.solve.columns import optimise_by_columns
 from symbiosis.solve.lp import MESSAGES, solve_model
@@ -78,11 +80,14 @@ class Parts:
         return np.bincount(self.link_part[self.link_part >= 0], minlength=self.count)
 
 
-def components(found: Match, keep: np.ndarray | None = None, coupled: np.ndarray | None = None) -> Parts:
+def components(found: Match, keep: np.ndarray | None = None, coupled: np.ndarray | None = None,
+               joined: tuple[np.ndarray, np.ndarray] | None = None) -> Parts:
     """Label each kept link with its connected component (flows and facilities are the nodes).
 
     `coupled` links (a fixed cost, a balance by period) make their part an LP,
-    never a plain transportation problem."""
+    never a plain transportation problem. `joined` (link positions, group)
+    puts the links of one group in one part, and makes it an LP: the links of
+    one company's account (`model/sharing.py`)."""
     links = found.links
     n = len(links)
     keep = np.ones(n, dtype=bool) if keep is None else keep
@@ -91,7 +96,17 @@ def components(found: Match, keep: np.ndarray | None = None, coupled: np.ndarray
     if not keep.any():
         return Parts(0, np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=bool), tail, head, pd.Index(nodes))
     size = len(nodes)
-    graph = sparse.coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (tail[keep], head[keep])), shape=(size, size))
+    rows, cols = [tail[keep]], [head[keep]]
+    groups = 0
+    if joined is not None:
+        positions, group = joined
+        kept = keep[positions]
+        groups = int(group.max(initial=-1)) + 1
+        rows.append(tail[positions[kept]])
+        cols.append(size + group[kept])  # one extra node per group
+    total = size + groups
+    edges = np.concatenate(rows)
+    graph = sparse.coo_matrix((np.ones(len(edges), dtype=np.int8), (edges, np.concatenate(cols))), shape=(total, total))
     count, label = connected_components(graph, directed=False)
     link_part = np.where(keep, label[tail], -1).astype(np.int64)
     direct = ((links["from_kind"] == "output") & (links["to_kind"] == "input")).to_numpy()
@@ -99,6 +114,8 @@ def components(found: Match, keep: np.ndarray | None = None, coupled: np.ndarray
     impure[link_part[keep & ~direct]] = True
     if coupled is not None:
         impure[link_part[keep & coupled]] = True
+    if joined is not None:
+        impure[link_part[joined[0][keep[joined[0]]]]] = True
     # An input reached by both tonnes and MWh couples the tonnes and MWh stages.
     mass = (links["unit"] == "t").to_numpy()
     with_mass = np.zeros(size, dtype=bool)
@@ -174,7 +191,10 @@ def optimise_scaled(
     coupled = np.zeros(len(found.links), dtype=bool)
     coupled[layout.switched] = True
     coupled[layout.seasons.links] = True
-    parts = components(found, ~closed_links(inventory, found, options), coupled)
+    guard = guarded(inventory, found, layout, options)
+    in_links = guard.cols < len(found.links) if guard is not None else np.zeros(0, dtype=bool)
+    joined = (guard.cols[in_links], guard.rows[in_links]) if guard is not None else None
+    parts = components(found, ~closed_links(inventory, found, options), coupled, joined)
     tasks = plan_tasks(parts, network=options.objective == "tonnes")
     x = np.zeros(len(found.links))
     outlet_x = np.zeros(len(found.outlets))
@@ -246,6 +266,7 @@ def merged_plan(
     layout = layout_of(inventory, found, options)
     values = np.zeros(layout.n)
     values[: len(x)] = x
+    values[layout.switch_cols] = (values[layout.switched] > 0).astype(float)  # each part settled its switches
     running = set().union(*(set(p.opened.loc[p.opened["runs"], "id"]) for p in parts)) if parts else set()
     values[layout.run_cols] = layout.openings["id"].isin(running).to_numpy(dtype=float) if len(layout.openings) else 0.0
     plan = plan_of(inventory, found, layout, values, status, options.objective, scores_of(inventory, found, layout),

@@ -239,6 +239,14 @@ TERRITORY_ROWS: tuple[Column, ...] = (
        "Taux d'actualisation des investissements, 0.04 pour 4 % (vide : valeur du catalogue).",
        "Discount rate for investments, 0.04 for 4% (blank: the catalogue's value).", "0.04",
        kind="number", check="non_negative"),
+    _c("sharing.seller_share", "Part du gain pour qui cède", "Seller's share of the gain",
+       "Part du gain d'un échange qui va à qui cède (le reste à qui reçoit), de 0 à 1 ; vide : 0,5 (hypothèse).",
+       "Share of an exchange's gain that goes to the one who gives (the rest to the receiver), 0 to 1; blank: 0.5 "
+       "(an assumption).", "0.5", kind="number", check="non_negative"),
+    _c("sharing.break_even", "Installations sans exploitant à l'équilibre", "Facilities without operator break even",
+       "oui : une installation qu'aucune entreprise n'exploite ne doit pas perdre d'argent non plus ; vide ou non : "
+       "son compte est celui du territoire.", "yes: a facility no company operates must not lose money either; "
+       "blank or no: its account is the territory's.", "non", kind="bool"),
     _c("collector", "Collecteur", "Collector", "Identifiant de l'entreprise (feuille des entreprises) qui fait les "
        "nouvelles collectes ; vide : un transporteur non nommé.", "Id of the company (companies sheet) that runs new "
        "collections; blank: an unnamed hauler.", "C057", kind="code"),

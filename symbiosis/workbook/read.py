@@ -209,8 +209,18 @@ def _read_table(ws: Any, sheet: Sheet, problems: list[Problem]) -> TableData | N
     return data
 
 
+BOOLEANS = {"oui": True, "yes": True, "true": True, "vrai": True, "1": True,
+            "non": False, "no": False, "false": False, "faux": False, "0": False}
+"""Spellings of yes and no on the territory sheet."""
+
+
 def _territory_value(value: object, column: Column) -> object:
-    """A TOML value: numbers as numbers (decimal commas accepted), the rest as text."""
+    """A TOML value: numbers as numbers (decimal commas accepted), yes and no as
+    booleans, the rest as text."""
+    if column.kind == "bool":
+        answer = BOOLEANS.get(normal(_text(value, column)))
+        if isinstance(value, bool) or answer is not None:
+            return value if isinstance(value, bool) else answer
     if column.kind in {"number", "integer"}:
         number: float | None = None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -240,18 +250,18 @@ def _read_territory(ws: Any) -> TerritoryData:
         if key is None or key in found:
             continue
         found[key] = (number, values[1] if len(values) > 1 else None)
-    top: dict[str, object] = {}
-    defaults: dict[str, object] = {}
+    sections: dict[str, dict[str, object]] = {"": {}}
     for key, (_, value) in found.items():
         text = _text(value, None).strip()
         if not text:
             continue
         converted = _territory_value(value, by_key[key])
-        (defaults if key.startswith("defaults.") else top)[key.partition(".")[2] or key] = converted
-    lines = [tomli_w.dumps({key: value}).rstrip("\n") for key, value in top.items()]
-    if defaults:
-        lines.append("[defaults]")
-        lines += [tomli_w.dumps({key: value}).rstrip("\n") for key, value in defaults.items()]
+        section, _, name = key.rpartition(".")
+        sections.setdefault(section, {})[name] = converted
+    lines = [tomli_w.dumps({key: value}).rstrip("\n") for key, value in sections.pop("").items()]
+    for section, entries in sections.items():
+        lines.append(f"[{section}]")
+        lines += [tomli_w.dumps({key: value}).rstrip("\n") for key, value in entries.items()]
     return TerritoryData(str(ws.title), {key: row for key, (row, _) in found.items()}, "\n".join(lines) + "\n")
 
 

@@ -32,7 +32,7 @@ from symbiosis.core.files import guard, write_bytes
 from symbiosis.core.problems import InputError, problem
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory, load_inventory
-from symbiosis.inventory.schema import UNITS, Structure
+from symbiosis.inventory.schema import UNITS, Sharing, Structure
 from symbiosis.workbook.layout import (
     CODES_EN,
     CODES_FR,
@@ -334,6 +334,8 @@ def inventory_content(inventory: Inventory) -> Content:
         "description": territory.description, "region": territory.region, "collector": territory.collector,
     }
     values.update({f"defaults.{k}": v for k, v in territory.defaults.model_dump().items()})
+    if territory.sharing != Sharing():  # the defaults stay blank: the sheet says what they are
+        values.update({f"sharing.{k}": v for k, v in territory.sharing.model_dump().items()})
     hazardous = inventory.flows["hazardous"].astype(bool)
     codes = inventory.flows["ewc"].where(inventory.flows["ewc"].notna(), "").astype(str)
     shown = codes.where(~hazardous | (codes == ""), codes + "*")
