@@ -94,7 +94,7 @@ def match(
     is_output = (flows["direction"] == "output").to_numpy()
     outputs = flows[is_output].reset_index(drop=True)
     inputs = flows[~is_output].reset_index(drop=True)
-    ends = economics.Ends.of(catalogue, outputs, inputs)
+    ends = economics.Ends.of(catalogue, outputs, inputs, tax_year(inventory))
     parts = [
         _direct_links(catalogue, projection, outputs, inputs, ends),
         _intake_links(inventory, projection, outputs, facilities, ends),
@@ -115,6 +115,14 @@ def with_jobs(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
         jobs_per_unit=kinds["total"].to_numpy(), insertion_jobs_per_unit=kinds["insertion"].to_numpy(),
         adapted_jobs_per_unit=kinds["adapted"].to_numpy(),
     )
+
+
+def tax_year(inventory: Inventory) -> economics.TaxYear:
+    """The TGAP of this run: the territory's tgap_year (else the inventory's year)."""
+    defaults = inventory.territory.defaults
+    year = inventory.territory.year
+    return economics.TaxYear(inventory.catalogue.parameters.tgap, int(defaults.tgap_year or year), year,
+                             bool(defaults.tgap_landfill_surcharge))
 
 
 def _direct_links(

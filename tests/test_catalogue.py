@@ -215,8 +215,17 @@ def test_sign_conventions(catalogue: Catalogue) -> None:
     # Negative cost = the producer is paid.
     assert cost("ferrous_metals", "recycling") < 0
     assert cost("cardboard_paper", "recycling") < 0
-    assert 150 <= cost("mixed_waste", "landfill") <= 200
-    assert cost("mixed_waste", "landfill") > cost("mixed_waste", "incineration")
+    # Gate fees exclude the TGAP: with 2025's (65 EUR/t landfill, 25 incineration),
+    # mixed DIB costs 150-200 EUR/t all-in in landfill.
+    tgap = catalogue.parameters.tgap
+    assert tgap is not None
+    assert 150 <= cost("mixed_waste", "landfill") + tgap.rate("landfill", 2025) <= 200
+    # All-in, landfill costs more than incineration (the gate fees alone need not).
+    assert cost("mixed_waste", "landfill") + 65 > cost("mixed_waste", "incineration") + 25
+    # Art. 266 nonies: one ISDND rate from 2025, the R1 rate below the other.
+    assert (tgap.rate("landfill", 2025), tgap.rate("incineration", 2025), tgap.rate("energy_recovery", 2025)) == (65, 25, 15)
+    assert tgap.rate("landfill", 2025, surcharge=True) == 70
+    assert m["inert_rubble"].tgap_routes == []
 
 
 def test_products_carry_their_substitution_credit(catalogue: Catalogue) -> None:

@@ -69,6 +69,12 @@ def value_of(figure: Figure | None, default: float = 0.0) -> float:
     return default if figure is None else figure.value
 
 
+TaxedRoute = Literal["landfill", "incineration", "energy_recovery"]
+"""Routes the TGAP may fall on: storage (ISDND) and thermal treatment."""
+USUALLY_TAXED: tuple[TaxedRoute, ...] = ("landfill", "incineration")
+"""Where a material pays the TGAP unless the catalogue says otherwise."""
+
+
 class Material(Frozen):
     label_fr: NonEmpty
     label_en: NonEmpty
@@ -91,6 +97,9 @@ class Material(Frozen):
     jobs_per_kt: dict[Key, Figure] = Field(default_factory=dict)
     """Activity or route -> FTE per 1 000 units of this material, where its work
     differs from the activity's usual figure (mechanised handling of minerals)."""
+    tgap_routes: list[TaxedRoute] = Field(default_factory=lambda: list(USUALLY_TAXED))
+    """Routes on which this material pays the TGAP today (none for inert waste,
+    received by an ISDI; energy_recovery where it burns in a waste-to-energy plant)."""
     collected_apart: bool = False
     """It travels in its own skip or tank even to disposal (rubble to an inert
     landfill): a local use of it creates no new collection."""
@@ -185,6 +194,38 @@ class Activity(Frozen):
     jobs_per_kt: Figure
 
 
+
+class Tgap(Frozen):
+    """The waste TGAP (taxe générale sur les activités polluantes), EUR per tonne
+    received, by route and year: art. 266 nonies of the Code des douanes, then
+    the CIBS from 2026. Catalogue disposal costs exclude it; the engine adds
+    the year's rate (territory.toml [defaults] tgap_year, else the inventory's
+    year) on the routes each material pays it on (materials.toml tgap_routes)."""
+
+    rates: dict[TaxedRoute, dict[str, Figure]]
+    """Route -> year ("2025") -> EUR/t. energy_recovery is the reduced rate of a
+    plant with an energy efficiency of at least 0.65 (R1)."""
+    landfill_surcharge: dict[str, Figure] = Field(default_factory=dict)
+    """Year -> EUR/t added on the tonnage a landfill receives above the regional
+    threshold (territory.toml [defaults] tgap_landfill_surcharge = true)."""
+
+    def rate(self, route: str, year: int, surcharge: bool = False) -> float:
+        """EUR/t on `route` in `year`: the year's rate, else the nearest year's of the table."""
+        table = self.rates.get(route)  # type: ignore[call-overload]
+        if not table:
+            return 0.0
+        value = _nearest(table, year)
+        if surcharge and route == "landfill" and self.landfill_surcharge:
+            value += _nearest(self.landfill_surcharge, year)
+        return value
+
+
+def _nearest(table: dict[str, Figure], year: int) -> float:
+    years = sorted(int(y) for y in table)
+    chosen = min(years, key=lambda y: (abs(y - year), -y))
+    return float(table[str(chosen)].value)
+
+
 class Parameters(Frozen):
     """Territory-wide defaults; `territory.toml` [defaults] may override each."""
 
@@ -197,6 +238,8 @@ class Parameters(Frozen):
     """Haul assumed for a facility's mass products to its outlets (land spreading)."""
     discount_rate: Figure
     fte_per_insertion_job: Figure
+    tgap: Tgap | None = None
+    """The waste tax by route and year (none: disposal costs are taken as they are)."""
 
 
 class Catalogue(Frozen):

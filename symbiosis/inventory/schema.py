@@ -133,6 +133,11 @@ class Defaults(BaseModel):
     transport_cost_eur_per_tkm: NonNegative | None = None
     transport_co2e_kg_per_tkm: NonNegative | None = None
     discount_rate: NonNegative | None = None
+    tgap_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    """The year whose TGAP rates the run charges (a what-if: "and in 2027?");
+    None: the inventory's year, whose TGAP declared costs include."""
+    tgap_landfill_surcharge: bool | None = None
+    """true: today's landfill receives above its regional threshold and pays the surcharge."""
 
 
 class Sharing(BaseModel):

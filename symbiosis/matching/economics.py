@@ -22,6 +22,7 @@ from symbiosis.catalogue.models import (
     Catalogue,
     FacilityType,
     Material,
+    Tgap,
     product_yield,
     value_of,
 )
@@ -56,13 +57,23 @@ class Ends:
     """Input: what the receiver pays today, EUR per unit."""
 
     @classmethod
-    def of(cls, catalogue: Catalogue, outputs: pd.DataFrame, inputs: pd.DataFrame) -> Ends:
+    def of(cls, catalogue: Catalogue, outputs: pd.DataFrame, inputs: pd.DataFrame, tax: TaxYear | None = None) -> Ends:
         mats = catalogue.materials
         material = outputs["material_key"]
         default_route = {k: m.default_route for k, m in mats.items()}
         today = outputs["route"].fillna(material.map(default_route)).fillna("landfill").astype(object)
-        disposal = pd.to_numeric(outputs["cost_eur_per_t"], errors="coerce").astype(float).fillna(
-            pd.Series(on_pairs(material, today, lambda m, r: route_figure(mats.get(m), "disposal", r)), index=outputs.index, dtype=float)
+        # The catalogue's costs exclude the TGAP: the tax year's rate is added. A
+        # declared cost includes the inventory year's: it moves by the difference.
+        tax = tax or TaxYear(None, 0, 0)
+        rate = on_pairs(material, today, lambda m, r: tax.on(mats.get(m), r, tax.year)).astype(float)
+        rate_declared = on_pairs(material, today, lambda m, r: tax.on(mats.get(m), r, tax.declared_year)).astype(float)
+        gate = on_pairs(material, today, lambda m, r: route_figure(mats.get(m), "disposal", r)).astype(float)
+        declared = pd.to_numeric(outputs["cost_eur_per_t"], errors="coerce").astype(float).to_numpy()
+        in_tonnes = (outputs["ref_unit"] == "t").to_numpy(dtype=bool)
+        disposal = pd.Series(
+            np.where(np.isnan(declared), gate + np.where(in_tonnes, rate, 0.0),
+                     declared + np.where(in_tonnes, rate - rate_declared, 0.0)),
+            index=outputs.index,
         )
         emitted = on_pairs(material, today, lambda m, r: route_figure(mats.get(m), "co2e", r)).astype(float)
         price = {k: value_of(m.price_eur_per_unit) for k, m in mats.items()}
@@ -78,6 +89,27 @@ class Ends:
             materials=np.asarray(uniques, dtype=object),
             purchase=purchase.to_numpy(dtype=float),
         )
+
+
+@dataclass(frozen=True)
+class TaxYear:
+    """The TGAP a run charges: the catalogue's table, the year of its rates, the
+    year declared costs were paid in (the inventory's), and the landfill surcharge."""
+
+    table: Tgap | None
+    year: int
+    declared_year: int
+    surcharge: bool = False
+
+    def on(self, material: Material | None, route: str, year: int) -> float:
+        """EUR per tonne of `material` sent to `route` in `year` (0 where it pays none)."""
+        if self.table is None or material is None:
+            return 0.0
+        if route == "outside":
+            return 0.0  # taxed, if at all, where it goes: its declared cost says so
+        if route not in material.tgap_routes:
+            return 0.0
+        return self.table.rate(route, year, self.surcharge)
 
 
 def direct(

@@ -249,6 +249,7 @@ FIELDS: Messages = {
     "max_share": ("part maximale de l'apport : {material}", "largest share of intake: {material}"),
     "jobs_per_kt": ("emplois", "jobs"),
     "jobs_per_kt_of": ("emplois ({activity})", "jobs ({activity})"),
+    "tgap": ("TGAP, {route}, {year} (ajoutée aux coûts du catalogue, hors TGAP)", "TGAP, {route}, {year} (added to the catalogue's costs, which exclude it)"),
     "years": ("ans", "years"),
     "jobs_unit": ("ETP pour 1 000 {unit}", "FTE per 1,000 {unit}"),
     "share_unit": ("part", "share"),

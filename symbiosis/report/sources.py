@@ -10,6 +10,7 @@ import pandas as pd
 from symbiosis.catalogue.models import Figure
 from symbiosis.core.words import Lang, say
 from symbiosis.flows import Inventory
+from symbiosis.matcher import tax_year
 from symbiosis.report.labels import job_key, label
 from symbiosis.report.messages import FIELDS, MESSAGES, PARAMETER_UNITS, ROUTES
 
@@ -113,6 +114,15 @@ def sources(inventory: Inventory, detail: pd.DataFrame, kpis: Mapping[str, Any],
         value = float(own) if own is not None else parameter.value
         unit = PARAMETER_UNITS[name] if lang == "fr" else PARAMETER_UNITS[name].replace("/an", "/yr")
         rows.append((group, say(FIELDS, name, lang), "", value, unit, source))
+    tax = tax_year(inventory)
+    if tax.table is not None:
+        for route, table in sorted(tax.table.rates.items()):
+            if route not in set(detail["today_route"].astype(str)):
+                continue
+            figure = table.get(str(tax.year))
+            if figure is not None:
+                item = say(FIELDS, "tgap", lang, route=say(ROUTES, route, lang), year=tax.year)
+                rows.append((group, item, "", figure.value, "€/t", figure.source))
     return pd.DataFrame(rows, columns=["group", "item", "figure", "value", "unit", "source"])
 
 
