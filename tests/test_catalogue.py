@@ -333,3 +333,22 @@ def test_parameters(catalogue: Catalogue) -> None:
     assert p.methane_kwh_per_nm3.value == pytest.approx(9.97)
     assert 0 < p.discount_rate.value < 0.1
     assert p.fte_per_insertion_job.value == pytest.approx(0.65)
+
+
+def test_co2e_boundaries_one_per_route(catalogue: Catalogue) -> None:
+    """Incineration is without energy recovery (fossil carbon only), a digester
+    leaks some methane, and compost is credited only with the fertiliser it
+    replaces."""
+    from symbiosis.matching.economics import methane_slip
+
+    m = catalogue.materials
+    assert m["plastic_film"].co2e_kg_per_unit["incineration"].value == pytest.approx(0.75 * 44 / 12 * 1000, rel=0.02)
+    assert m["mixed_waste"].co2e_kg_per_unit["incineration"].value > 0.10 * 44 / 12 * 1000  # more plastics than OMR
+    digester = catalogue.facility_types["methanisation"]
+    nm3 = m["canteen_biowaste"].methane_nm3_per_t
+    assert nm3 is not None
+    # 2 % of the methane, 0.717 kg/Nm3, GWP100 27 (AR6).
+    assert methane_slip(catalogue, digester, "canteen_biowaste") == pytest.approx(0.02 * 0.717 * 27 * nm3.value, rel=0.01)
+    assert methane_slip(catalogue, catalogue.facility_types["composting"], "green_waste") == 0.0
+    compost = m["compost"].substitution_co2e_kg_per_unit
+    assert compost is not None and compost.value <= 50  # fertiliser only, not the 500 of a case study

@@ -169,6 +169,9 @@ class FacilityType(Frozen):
     products: list[Product]
     outlets: dict[Key, Route] = Field(default_factory=dict)
     process_co2e_kg_per_unit: Figure
+    methane_slip_co2e_kg_per_nm3: Figure | None = None
+    """Methane that escapes a digester, in kg CO2e per Nm3 of methane its intake
+    yields (materials.toml methane_nm3_per_t): charged on top of the process."""
     opex_eur_per_unit: Figure
     lifetime_years: Figure
     min_load_share: Figure

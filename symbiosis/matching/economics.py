@@ -154,12 +154,14 @@ def intake(
     # what its products will be credited.
     code = ends.material_code[src]
     credit = np.array([product_credit(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)[code]
+    slip = np.array([methane_slip(catalogue, ftype, m) for m in ends.materials], dtype=float)[code]
     worth = np.array([product_worth(catalogue, ftype, m, kwh_per_nm3) for m in ends.materials], dtype=float)[code]
     today = ends.today.take(src)
     same_route = np.asarray(today == ftype.route, dtype=bool)
     credit_back = np.where(same_route, credit, 0.0)
     unchanged = same_route & existing
-    co2 = np.where(unchanged, -credit_back, ends.emitted[src] - ftype.process_co2e_kg_per_unit.value - credit_back)
+    process = ftype.process_co2e_kg_per_unit.value + slip
+    co2 = np.where(unchanged, -credit_back, ends.emitted[src] - process - credit_back)
     return {
         "today_route": today,
         "route": ftype.route,
@@ -226,6 +228,14 @@ def product_credit(catalogue: Catalogue, ftype: FacilityType, material: str, kwh
         per_unit = product_yield(catalogue.materials[material], made.basis, made.factor.value, kwh_per_nm3)
         total += per_unit * value_of(catalogue.materials[made.product].substitution_co2e_kg_per_unit)
     return total
+
+
+def methane_slip(catalogue: Catalogue, ftype: FacilityType, material: str) -> float:
+    """kg CO2e of methane a digester lets escape per unit of this intake."""
+    made = catalogue.materials.get(material)
+    if ftype.methane_slip_co2e_kg_per_nm3 is None or made is None or made.methane_nm3_per_t is None:
+        return 0.0
+    return ftype.methane_slip_co2e_kg_per_nm3.value * made.methane_nm3_per_t.value
 
 
 def product_worth(catalogue: Catalogue, ftype: FacilityType, material: str, kwh_per_nm3: float) -> float:
