@@ -30,6 +30,7 @@ from symbiosis.matching.geometry import (
     join_within,
     pair_distance_km,
 )
+from symbiosis.matching.heat import with_heat_costs
 from symbiosis.matching.jobs import job_parts, jobs_by_kind
 
 LINK_COLUMNS = [
@@ -37,6 +38,7 @@ LINK_COLUMNS = [
     "rule", "today_route", "route", "activity", "regulation", "distance_km", "potential", "cap",
     "disposal_eur_per_unit", "purchase_eur_per_unit", "value_eur_per_unit", "co2e_kg_per_unit",
     "jobs_per_unit", "insertion_jobs_per_unit", "adapted_jobs_per_unit", "facility_status", "unchanged",
+    "delivered_share", "heat_pump", "connection_eur_per_year",
 ]
 
 
@@ -101,7 +103,7 @@ def match(
         _product_links(catalogue, projection, facilities, inputs, heat_km, ends),
     ]
     links = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=LINK_COLUMNS)], ignore_index=True)
-    links = with_jobs(inventory, links)[LINK_COLUMNS]
+    links = with_jobs(inventory, with_heat_costs(inventory, links))[LINK_COLUMNS]
     yields, outlets, shares = facility_tables(inventory, facilities)
     return Match(links, yields, outlets, shares)
 

@@ -49,11 +49,13 @@ def same(a: tuple[float, float, float], b: tuple[float, float, float]) -> None:
 
 
 def feasible(inventory: Inventory, plan: Plan) -> None:
-    """No output sends more than it declares, no input receives more than it needs."""
+    """No output sends more than it declares, no input receives more than it needs
+    (a heat need receives what the pipe delivers)."""
     used = plan.links[plan.links["quantity"] > 0]
     quantity = inventory.flows.set_index("id")["quantity_ref"]
     sent = used[used["from_kind"] == "output"].groupby("from_flow")["quantity"].sum()
-    received = used[used["to_kind"] == "input"].groupby("to")["quantity"].sum()
+    into = used[used["to_kind"] == "input"]
+    received = (into["quantity"] * into["delivered_share"]).groupby(into["to"]).sum()
     assert (sent <= quantity.loc[sent.index] * (1 + 1e-9) + 1e-6).all()
     assert (received <= quantity.loc[received.index] * (1 + 1e-9) + 1e-6).all()
 

@@ -19,6 +19,7 @@ import pandas as pd
 from symbiosis.core.frames import rows
 from symbiosis.flows import Inventory
 from symbiosis.matching.jobs import COLLECTION, job_parts, kind_of
+from symbiosis.model.layout import link_fixed_costs
 from symbiosis.model.plan import Plan
 from symbiosis.model.scores import link_scores, opening_scores
 from symbiosis.model.sharing import link_shares
@@ -51,8 +52,7 @@ def allocation(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     used = plan.links[plan.links["quantity"] > 0].copy()
     q = used["quantity"].to_numpy(dtype=float)
     per_unit = link_scores(inventory, used)
-    fixed = used["from_flow"].map(inventory.flows.set_index("id")["link_fixed_cost_eur"])
-    used["fixed_cost_eur"] = pd.to_numeric(fixed, errors="coerce").astype(float).fillna(0.0)
+    used["fixed_cost_eur"] = link_fixed_costs(inventory, used)
     used["tkm"] = per_unit["tkm"].to_numpy() * q
     used["mwh_km"] = per_unit["mwh_km"].to_numpy() * q
     used["value_eur"] = per_unit["value"].to_numpy() * q - used["fixed_cost_eur"].to_numpy(dtype=float)

@@ -229,6 +229,25 @@ def _nearest(table: dict[str, Figure], year: int) -> float:
     return float(table[str(chosen)].value)
 
 
+class HeatLink(Frozen):
+    """What it takes to carry waste heat from one site to another: a substation
+    and exchanger at the user, a twin pipe per metre, their upkeep, the heat
+    lost on the way, and a heat pump where the heat is too cool to use as is."""
+
+    substation_eur: Figure
+    pipe_eur_per_m: Figure
+    lifetime_years: Figure
+    upkeep_share_per_year: Figure
+    """Operation and maintenance, a share of the investment each year."""
+    loss_share_per_km: Figure
+    """Heat lost per km of pipe, a share of what is sent."""
+    heat_pump_below_c: Figure
+    """Waste heat cooler than this (flows.csv temperature_c) is lifted by a heat pump."""
+    heat_pump_cop: Figure
+    electricity_eur_per_mwh: Figure
+    electricity_co2e_kg_per_mwh: Figure
+
+
 class Parameters(Frozen):
     """Territory-wide defaults; `territory.toml` [defaults] may override each."""
 
@@ -242,6 +261,8 @@ class Parameters(Frozen):
     discount_rate: Figure
     fte_per_insertion_job: Figure
     tgap: Tgap | None = None
+    heat_link: HeatLink | None = None
+    """The costs of a waste-heat link (none: a heat link costs nothing to build, as in small tests)."""
     """The waste tax by route and year (none: disposal costs are taken as they are)."""
 
 

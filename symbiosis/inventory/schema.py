@@ -103,6 +103,9 @@ class Flow(Row):
     monthly_profile: Profile | None = None
     link_fixed_cost_eur: NonNegative | None = None
     """Outputs: a yearly cost paid for each link that carries any of this output (contract §4)."""
+    temperature_c: Annotated[float, Field(ge=-50, le=1500)] | None = None
+    """Waste-heat outputs: the temperature the heat is available at (a heat pump
+    lifts it when below the catalogue's threshold); blank: hot enough."""
 
 
 class Facility(Row):

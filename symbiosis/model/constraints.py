@@ -63,10 +63,11 @@ def constraints(inventory: Inventory, found: Match, options: Options, layout: La
     codes, keys = pd.factorize(links.loc[from_output, "from_flow"])
     rows.add(codes, link_cols[from_output], np.ones(len(codes)), len(keys),
              np.full(len(keys), -np.inf), quantities.loc[keys].to_numpy(dtype=float), lambda i: f"supply:{keys[i]}")
-    # Need: what reaches an input never exceeds what it needs.
+    # Need: what reaches an input (after a heat pipe's losses) never exceeds what it needs.
     to_input = (links["to_kind"] == "input").to_numpy()
+    delivered = links["delivered_share"].to_numpy(dtype=float)
     codes, keys_in = pd.factorize(links.loc[to_input, "to"])
-    rows.add(codes, link_cols[to_input], np.ones(len(codes)), len(keys_in),
+    rows.add(codes, link_cols[to_input], delivered[to_input], len(keys_in),
              np.full(len(keys_in), -np.inf), quantities.loc[keys_in].to_numpy(dtype=float), lambda i: f"need:{keys_in[i]}")
     # Capacity: intake <= capacity, times the run column for a candidate (none without one).
     to_facility = (links["to_kind"] == "facility").to_numpy()
@@ -177,7 +178,9 @@ def _link_bound(inventory: Inventory, found: Match, positions: np.ndarray) -> np
     capacity = inventory.facilities.set_index("id")["capacity_ref"]
     ends = pd.concat([quantity, capacity])
     most = np.minimum(links["cap"].to_numpy(dtype=float), links["from_flow"].map(ends).to_numpy(dtype=float))
-    bound: np.ndarray = np.minimum(most, links["to"].map(ends).to_numpy(dtype=float))
+    # A heat need of N MWh takes N / delivered_share sent.
+    receives = links["to"].map(ends).to_numpy(dtype=float) / np.maximum(links["delivered_share"].to_numpy(dtype=float), 1e-9)
+    bound: np.ndarray = np.minimum(most, receives)
     return bound
 
 
@@ -202,7 +205,9 @@ def _period_rows(rows: _Rows, found: Match, layout: Layout) -> None:
         f, p = present // n_periods, present % n_periods
         limit = seasons.quantity[f] * seasons.shares[f, p]
         labels = [f"period:{seasons.flows[a]}:{b + 1}" for a, b in zip(f, p, strict=True)]
-        rows.add(row, layout.period_cols[held], np.ones(int(held.sum())), len(present), np.full(len(present), -np.inf),
+        # A need receives what the pipe delivers; an output sends the whole.
+        share = links["delivered_share"].to_numpy(dtype=float)[seasons.links][held] if end == "to" else np.ones(int(held.sum()))
+        rows.add(row, layout.period_cols[held], share, len(present), np.full(len(present), -np.inf),
                  limit, labels.__getitem__)
 
 

@@ -113,6 +113,15 @@ class Layout:
         return named
 
 
+def link_fixed_costs(inventory: Inventory, links: pd.DataFrame) -> np.ndarray:
+    """Per link, what it costs a year to use at all: its output's declared
+    `link_fixed_cost_eur` (a waste-heat link's pipe is charged per MWh, matching/heat.py)."""
+    declared = pd.to_numeric(links["from_flow"].map(inventory.flows.set_index("id")["link_fixed_cost_eur"]),
+                             errors="coerce").to_numpy(dtype=float)
+    cost: np.ndarray = np.nan_to_num(declared)
+    return cost
+
+
 def layout_of(inventory: Inventory, found: Match, options: Options) -> Layout:
     """The columns of the model of this match under these options."""
     facilities = inventory.facilities
@@ -124,8 +133,6 @@ def layout_of(inventory: Inventory, found: Match, options: Options) -> Layout:
     keep = forced | chooseable
     openings = facilities[keep].assign(forced=forced[keep]).reset_index(drop=True)
     links = found.links
-    cost = pd.to_numeric(
-        links["from_flow"].map(inventory.flows.set_index("id")["link_fixed_cost_eur"]), errors="coerce"
-    ).to_numpy(dtype=float) if "link_fixed_cost_eur" in inventory.flows else np.zeros(len(links))
-    switched = np.flatnonzero(np.nan_to_num(cost) > 0)
+    cost = link_fixed_costs(inventory, links)
+    switched = np.flatnonzero(cost > 0)
     return Layout(len(links), len(found.outlets), openings, switched, cost[switched], seasons_of(inventory, found))

@@ -5,7 +5,7 @@ A plan's score is `coefficient @ x`: the objective of a stage, a floor
 `kpis.json` are all that one product, so they can never disagree.
 
 Scores (per year): `tonnes` of declared material outputs brought to a use,
-`mwh` of surplus energy used, and of each the part that is an addition
+`mwh` of surplus energy used (delivered, after the pipe's losses), and of each the part that is an addition
 (`tonnes_added`, `mwh_added`: today's route is landfill, incineration,
 outside the territory, or none) rather than a re-routing, `tkm` tonne-kilometres hauled, `mwh_km`
 (MWh carried times the length of the pipe), `value` (EUR: disposal and
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.catalogue.models import ADDITIONAL_ROUTES
+from symbiosis.core.finance import annuity
 from symbiosis.flows import Inventory
 from symbiosis.matcher import Match
 from symbiosis.matching.jobs import KINDS, kind_of
@@ -52,15 +53,6 @@ class Scores:
         return {name: float(coefficients @ x) for name, coefficients in self.columns.items()}
 
 
-def annuity(rate: float, years: float) -> float:
-    """Share of an investment to count each year over its lifetime (capital recovery factor)."""
-    if years <= 0:
-        return 1.0
-    if rate == 0:
-        return 1.0 / years
-    return float(rate / (1 - (1 + rate) ** -years))
-
-
 def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
     """Per link, each score per unit that travels on it."""
     per_t = (links["unit"] == "t").to_numpy()
@@ -70,12 +62,14 @@ def link_scores(inventory: Inventory, links: pd.DataFrame) -> pd.DataFrame:
     tkm = np.where(per_t & ~links["unchanged"].to_numpy(dtype=bool), links["distance_km"].to_numpy(dtype=float), 0.0)
     cost_tkm = inventory.parameter("transport_cost_eur_per_tkm")
     co2_tkm = inventory.parameter("transport_co2e_kg_per_tkm")
+    # Heat counts as delivered: what reaches the user after the pipe's losses.
+    delivered = links["delivered_share"].to_numpy(dtype=float)
     return pd.DataFrame(
         {
             "tonnes": np.where(from_output & per_t, 1.0, 0.0),
-            "mwh": np.where(from_output & ~per_t, 1.0, 0.0),
+            "mwh": np.where(from_output & ~per_t, delivered, 0.0),
             "tonnes_added": np.where(added & per_t, 1.0, 0.0),
-            "mwh_added": np.where(added & ~per_t, 1.0, 0.0),
+            "mwh_added": np.where(added & ~per_t, delivered, 0.0),
             "tkm": tkm,
             "mwh_km": np.where(per_t, 0.0, links["distance_km"].to_numpy(dtype=float)),
             "value": links["value_eur_per_unit"].to_numpy(dtype=float) - cost_tkm * tkm,

@@ -191,6 +191,7 @@ def optimise_scaled(
     coupled = np.zeros(len(found.links), dtype=bool)
     coupled[layout.switched] = True
     coupled[layout.seasons.links] = True
+    coupled |= found.links["delivered_share"].to_numpy(dtype=float) < 1.0  # a pipe's losses: not a plain transport
     guard = guarded(inventory, found, layout, options)
     in_links = guard.cols < len(found.links) if guard is not None else np.zeros(0, dtype=bool)
     joined = (guard.cols[in_links], guard.rows[in_links]) if guard is not None else None

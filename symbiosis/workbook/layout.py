@@ -175,6 +175,10 @@ FLOWS = Sheet("flows", "flows.csv", "Flux", "Flows", (
        "que coûte chaque échange qui emporte une partie de ce flux, quel qu'en soit le tonnage (contrat, benne, "
        "raccordement).", "Outputs: what each exchange taking any of this flow costs a year, whatever the tonnage "
        "(contract, skip, connection).", "1200", kind="number", width=16, check="non_negative"),
+    _c("temperature_c", "Température en °C", "Temperature in °C", "Chaleur fatale : température à laquelle la "
+       "chaleur est disponible ; en dessous de 70 °C une pompe à chaleur la relève (son électricité est comptée). "
+       "Vide : assez chaude.", "Surplus heat: the temperature it is available at; below 70 °C a heat pump lifts it "
+       "(its electricity is counted). Blank: hot enough.", "45", kind="number", width=13, check="number"),
 ))
 
 
