@@ -9,7 +9,7 @@ from symbiosis.analysis.indicators import allocation, built_facilities
 from symbiosis.flows import Inventory
 from symbiosis.model.plan import Plan
 from symbiosis.model.scores import outlet_scores
-from symbiosis.model.sharing import TERRITORY, holders, link_shares
+from symbiosis.model.sharing import TERRITORY, facility_holders, link_shares
 
 
 def detailed(inventory: Inventory, plan: Plan) -> pd.DataFrame:
@@ -42,19 +42,19 @@ def holder_accounts(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> p
         pd.DataFrame({"holder": detail["sender"], "key": detail["from_flow"], "eur": detail["sender_eur"]}),
         pd.DataFrame({"holder": detail["receiver"], "key": detail["to"], "eur": detail["receiver_eur"]}),
     ]
-    facilities = inventory.facilities.set_index("id")
+    holder_of = facility_holders(inventory)
     outlets = plan.outlets[plan.outlets["quantity"] > 0]
     if len(outlets):
         value = outlet_scores(inventory, outlets)["value"].to_numpy(dtype=float) * outlets["quantity"].to_numpy(dtype=float)
-        parts.append(pd.DataFrame({"holder": holders(inventory, _operator(facilities, outlets["facility"])),
+        parts.append(pd.DataFrame({"holder": outlets["facility"].map(holder_of).to_numpy(dtype=object),
                                    "key": outlets["facility"].to_numpy(), "eur": value}))
     built = built_facilities(inventory, plan)
     if len(built):
-        parts.append(pd.DataFrame({"holder": holders(inventory, _operator(facilities, built["id"])),
+        parts.append(pd.DataFrame({"holder": built["id"].map(holder_of).to_numpy(dtype=object),
                                    "key": built["id"].to_numpy(), "eur": -built["annual_cost_eur"].to_numpy(dtype=float)}))
     every = pd.concat(parts, ignore_index=True)
     # A row is a facility's when its key is a facility id: the facility's end of an exchange.
-    every["facility"] = every["key"].where(every["key"].isin(facilities.index), "")
+    every["facility"] = every["key"].where(every["key"].isin(holder_of.index), "")
     grouped = every.groupby(["holder", "facility"], as_index=False)["eur"].sum()
     own = grouped[grouped["facility"] == ""].set_index("holder")["eur"]
     rows = [
@@ -65,12 +65,6 @@ def holder_accounts(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> p
     table = pd.DataFrame(rows, columns=HOLDER_COLUMNS[:-1])
     table["total_eur"] = table["exchanges_eur"] + table["facility_eur"]
     return table
-
-
-def _operator(facilities: pd.DataFrame, ids: pd.Series) -> pd.Series:
-    """Each facility's operator, or the facility id when none (the territory's)."""
-    operator = ids.map(facilities["operator"])
-    return operator.where(operator.notna(), ids).astype(object).reset_index(drop=True)
 
 
 def company_table(inventory: Inventory, plan: Plan, table: pd.DataFrame) -> pd.DataFrame:

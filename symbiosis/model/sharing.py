@@ -81,6 +81,13 @@ def holders(inventory: Inventory, parties: pd.Series) -> np.ndarray:
     return np.where(named, parties.astype(object).to_numpy(), TERRITORY + ":" + parties.astype(str).to_numpy())
 
 
+def facility_holders(inventory: Inventory) -> pd.Series:
+    """Who holds each facility's account, by facility id: its operator, else the territory."""
+    facilities = inventory.facilities
+    return pd.Series(holders(inventory, facilities["operator"].fillna(facilities["id"])),
+                     index=facilities["id"].to_numpy())
+
+
 @dataclass(frozen=True)
 class Accounts:
     """Each holder's gain, column by column of the model: `matrix[h] @ x` is holder h's yearly effect."""
@@ -97,8 +104,7 @@ def accounts(inventory: Inventory, links: pd.DataFrame, outlets: pd.DataFrame, o
              switched: np.ndarray, switch_cols: np.ndarray, fixed_cost: np.ndarray) -> Accounts:
     """The coefficients of every holder's account over the model's columns."""
     shares = link_shares(inventory, links)
-    facility_holder = pd.Series(holders(inventory, inventory.facilities["operator"].fillna(inventory.facilities["id"])),
-                                index=inventory.facilities["id"].to_numpy())
+    facility_holder = facility_holders(inventory)
     owner = [shares["sender"].to_numpy(dtype=object), shares["receiver"].to_numpy(dtype=object)]
     columns = [np.arange(n_links), np.arange(n_links)]
     data = [shares["sender_eur"].to_numpy(dtype=float), shares["receiver_eur"].to_numpy(dtype=float)]
