@@ -9,7 +9,7 @@ from symbiosis.analysis.indicators import allocation, built_facilities
 from symbiosis.flows import Inventory
 from symbiosis.model.plan import Plan
 from symbiosis.model.scores import outlet_scores
-from symbiosis.model.sharing import TERRITORY, facility_holders, link_shares
+from symbiosis.model.sharing import facility_holders, link_shares
 
 
 def detailed(inventory: Inventory, plan: Plan) -> pd.DataFrame:
@@ -30,14 +30,12 @@ def detailed(inventory: Inventory, plan: Plan) -> pd.DataFrame:
     )
 
 
-HOLDER_COLUMNS = ["holder", "facility", "exchanges_eur", "facility_eur", "total_eur"]
-
-
 def holder_accounts(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> pd.DataFrame:
     """Each account's yearly effect against today: a company's exchanges (its share of
     each, less the fixed costs of its links) and, per facility, what the facility
     keeps of its exchanges, its outlets and the yearly cost of building it, held
-    by its operator or by the territory. The totals add up to the plan's net value."""
+    by its operator or by the territory: one row per holder and facility ('' for
+    a company's own exchanges). The totals add up to the plan's net value."""
     parts = [
         pd.DataFrame({"holder": detail["sender"], "key": detail["from_flow"], "eur": detail["sender_eur"]}),
         pd.DataFrame({"holder": detail["receiver"], "key": detail["to"], "eur": detail["receiver_eur"]}),
@@ -56,14 +54,11 @@ def holder_accounts(inventory: Inventory, plan: Plan, detail: pd.DataFrame) -> p
     # A row is a facility's when its key is a facility id: the facility's end of an exchange.
     every["facility"] = every["key"].where(every["key"].isin(holder_of.index), "")
     grouped = every.groupby(["holder", "facility"], as_index=False)["eur"].sum()
-    own = grouped[grouped["facility"] == ""].set_index("holder")["eur"]
-    rows = [
-        (holder, "", float(own.get(holder, 0.0)), 0.0) for holder in sorted(set(grouped["holder"]))
-        if not str(holder).startswith(TERRITORY + ":")
-    ]
-    rows += [(str(r.holder), str(r.facility), 0.0, float(r.eur)) for r in grouped[grouped["facility"] != ""].itertuples()]
-    table = pd.DataFrame(rows, columns=HOLDER_COLUMNS[:-1])
-    table["total_eur"] = table["exchanges_eur"] + table["facility_eur"]
+    own = (grouped["facility"] == "").to_numpy()
+    eur = grouped["eur"].to_numpy(dtype=float)
+    table: pd.DataFrame = grouped[["holder", "facility"]].assign(
+        exchanges_eur=np.where(own, eur, 0.0), facility_eur=np.where(own, 0.0, eur), total_eur=eur,
+    )
     return table
 
 
